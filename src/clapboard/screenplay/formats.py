@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from clapboard.errors import FormatError, ScriptError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from clapboard.screenplay.model import Screenplay
 
 #: Longest line a script may have; anything longer is not a screenplay.
@@ -33,10 +35,10 @@ class Format:
     readable: bool
     writable: bool
 
-    def reader(self):  # noqa: ANN201 - callable from the format module
+    def reader(self) -> Callable[[bytes, str | None], Screenplay]:
         return import_module(self.module).read
 
-    def writer(self):  # noqa: ANN201
+    def writer(self) -> Callable[..., bytes]:
         return import_module(self.module).write
 
 
