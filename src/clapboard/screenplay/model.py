@@ -27,6 +27,12 @@ def _line() -> int:
     return field(default=0, compare=False, repr=False)  # type: ignore[return-value]
 
 
+def _forced() -> bool:
+    # How an element was marked in the source is spelling, not content: a writer may
+    # add or drop the marker, so it takes no part in equality.
+    return field(default=False, compare=False)  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class TitleField:
     """One key of the title page (``Title``, ``Credit``, ``Author``…) and its lines."""
@@ -77,7 +83,7 @@ class SceneHeading:
     location: str = ""
     time: str = ""
     number: str | None = None
-    forced: bool = False
+    forced: bool = _forced()
     line: int = _line()
 
     @property
@@ -112,7 +118,7 @@ class Action:
     """Scene description. Line breaks and indentation are kept as written."""
 
     text: str
-    forced: bool = False
+    forced: bool = _forced()
     line: int = _line()
 
 
@@ -122,7 +128,7 @@ class Character:
 
     name: str
     extensions: tuple[str, ...] = ()
-    forced: bool = False
+    forced: bool = _forced()
     line: int = _line()
 
     @property
@@ -206,7 +212,7 @@ class Transition:
     """``CUT TO:``, ``FADE OUT.``; ``forced`` when written with a leading ``>``."""
 
     text: str
-    forced: bool = False
+    forced: bool = _forced()
     line: int = _line()
 
 
