@@ -62,7 +62,7 @@ def actions(draw: st.DrawFn) -> Action:
 
 
 @st.composite
-def headings(draw: st.DrawFn):  # noqa: ANN201
+def headings(draw: st.DrawFn):
     setting = draw(st.sampled_from(["INT. ", "EXT. ", "INT./EXT. ", "I/E ", "EST. ", ""]))
     location = draw(_one_line(string.ascii_uppercase + " '", 16))
     time = draw(st.sampled_from(["", " - DAY", " - NIGHT", " - CONTINUOUS", " - LATER"]))

@@ -38,7 +38,7 @@ def body(text: str) -> tuple:
     return fountain.parse(text + "\n").elements
 
 
-def only(text: str):  # noqa: ANN201
+def only(text: str):
     elements = body(text)
     assert len(elements) == 1, elements
     return elements[0]
@@ -246,7 +246,8 @@ def test_page_break() -> None:
 def test_title_page() -> None:
     script = fountain.parse(
         "Title:\n    _**BRICK & STEEL**_\n    _**FULL RETIRED**_\nCredit: Written by\nAuthor: Stu Maschwitz\n"
-        "Draft date: 1/20/2012\nContact:\n    Next Level Productions\n    1588 Mission Dr.\n\nEXT. BRICK'S PATIO - DAY\n"
+        "Draft date: 1/20/2012\nContact:\n    Next Level Productions\n    1588 Mission Dr.\n\n"
+        "EXT. BRICK'S PATIO - DAY\n"
     )
     tp = script.title_page
     assert [f.key for f in tp.fields] == ["Title", "Credit", "Author", "Draft date", "Contact"]
