@@ -143,7 +143,9 @@ def _find_close(line: str, marker: str, start: int) -> int | None:
         j = line.find(marker, j)
         if j < 0:
             return None
-        escaped = j > 0 and line[j - 1] == "\\"
+        # Escaped when an odd number of backslashes stands right before the marker.
+        slashes = j - len(line[:j].rstrip("\\"))
+        escaped = slashes % 2 == 1
         # A closing marker hugs the text before it and is not part of a longer run.
         longer = line.startswith(marker[0], j + len(marker)) and marker != "_"
         if j > start and not escaped and not line[j - 1].isspace() and not longer:

@@ -97,7 +97,10 @@ def save(script: Screenplay, path: str | Path, format: str | None = None, **opti
     """Write ``script`` to ``path`` atomically: a failed write leaves the old file as it was."""
     fmt = find_format(path, format)
     data = dumps(script, fmt.name, **options)
-    write_atomic(Path(path), data)
+    try:
+        write_atomic(Path(path), data)
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot be written ({exc.strerror or exc})") from None
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -105,6 +108,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file private; give it the permissions any new file would get.
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -113,6 +118,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def decode_text(data: bytes, path: str | None = None) -> str:

@@ -50,8 +50,8 @@ _HEADING = re.compile(r"(?:INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|INT|EXT|EST|I\s*/\s
 _HEADING_PREFIX = re.compile(
     r"(?P<p>INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|INT|EXT|EST|I\s*/\s*E|E\s*/\s*I)\.?(?:\s+|$)", re.I
 )
-_SCENE_NUMBER = re.compile(r"\s*#([A-Za-z0-9.\-]+)#\s*$")
-_TIME_SPLIT = re.compile(r"\s+[-–—]\s+|\s+[-–—]$")
+_SCENE_NUMBER = re.compile(r"[A-Za-z0-9.\-]+")
+_DASHES = "-–—"
 _EXTENSIONS = re.compile(r"\(([^()]*)\)")
 _TITLE_KEY = re.compile(r"([A-Za-z][A-Za-z0-9 _'-]*):(.*)")
 _PAGE_BREAK = re.compile(r"={3,}")
@@ -75,6 +75,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 # First characters of elements announced by a mark, and of scene headings.
 _MARK_FIRST = frozenset("/[=#>~!")
 _HEADING_FIRST = frozenset(".IEie")
+_BREAKS_PARAGRAPH = frozenset("~>#[/=")
 # Characters that open a forced or special element when they start a line.
 _SPECIAL_START = ("!", "@", "~", ">", "=", "#", ".", "[[", "/*")
 
@@ -100,11 +101,11 @@ def parse_heading(text: str, *, number: str | None = None, forced: bool = False,
     end is taken off unless ``number`` is given.
     """
     text = text.strip()
-    if number is None:
-        m = _SCENE_NUMBER.search(text)
-        if m:
-            number = m.group(1)
-            text = text[: m.start()].rstrip()
+    if number is None and text.endswith("#"):
+        opening = text.rfind("#", 0, -1)
+        if opening >= 0 and _SCENE_NUMBER.fullmatch(text, opening + 1, len(text) - 1):
+            number = text[opening + 1 : -1]
+            text = text[:opening].rstrip()
     setting: Setting = ""
     rest = text
     m = _HEADING_PREFIX.match(text)
@@ -113,11 +114,22 @@ def parse_heading(text: str, *, number: str | None = None, forced: bool = False,
         setting = "INT/EXT" if "/" in prefix else "INT" if prefix.startswith("INT") else "EXT"
         rest = text[m.end() :]
     location, time = rest.strip(), ""
-    splits = list(_TIME_SPLIT.finditer(location))
-    if splits:
-        last = splits[-1]
-        location, time = location[: last.start()].strip(), location[last.end() :].strip()
+    dash = _last_dash(location)
+    if dash >= 0:
+        location, time = location[:dash].strip(), location[dash + 1 :].strip()
     return SceneHeading(text, setting, location, time, number, forced, line)
+
+
+def _last_dash(text: str) -> int:
+    """Index of the last dash with white space before it and white space or the end after it."""
+    end = len(text)
+    while True:
+        k = max(text.rfind(d, 0, end) for d in _DASHES)
+        if k <= 0:
+            return -1
+        if text[k - 1].isspace() and (k + 1 == len(text) or text[k + 1].isspace()):
+            return k
+        end = k
 
 
 def parse(text: str, path: str | None = None) -> Screenplay:
@@ -172,56 +184,57 @@ def _looks_like_transition(s: str) -> bool:
     return s.isupper() and s.endswith(("TO:", "IN:"))
 
 
-def _is_blank(raw: str) -> bool:
-    return not raw or raw.isspace()
-
-
 class _Body:
-    """The body parser: a cursor over the lines and the elements found so far."""
+    """The body parser: a cursor over the lines and the elements found so far.
+
+    ``strip`` holds every line stripped once, so each rule looks at it without
+    stripping again; a sentinel empty line at the end spares bounds checks.
+    """
 
     def __init__(self, lines: list[str], start: int, path: str | None) -> None:
-        self.lines = lines
+        self.lines = [*lines, ""]
+        self.strip = [line.strip() for line in self.lines]
         self.i = start
         self.path = path
         self.out: list[Element] = []
+        self.cues: dict[str, tuple[str, tuple[str, ...]] | None] = {}
 
     def elements(self) -> list[Element]:
-        lines, n = self.lines, len(self.lines)
+        strip, n = self.strip, len(self.lines) - 1
         prev_blank = True
         while self.i < n:
-            raw = lines[self.i]
-            if not raw or raw.isspace():
+            s = strip[self.i]
+            if not s:
                 prev_blank = True
                 self.i += 1
                 continue
-            self._element(raw, raw.strip(), prev_blank)
+            self._element(s, prev_blank)
             prev_blank = False
         return self.out
 
     # Each branch consumes the lines of one element and leaves self.i after them.
-    def _element(self, raw: str, s: str, prev_blank: bool) -> None:
+    def _element(self, s: str, prev_blank: bool) -> None:
         first = s[0]
-        if first in _MARK_FIRST and self._marked(raw, s, first):
+        if first in _MARK_FIRST and self._marked(s, first):
             return
         if prev_blank:
-            next_blank = self._next_blank()
-            if next_blank:
+            if not self.strip[self.i + 1]:
                 if first in _HEADING_FIRST and self._try_heading(s):
                     return
                 if s[-1] == ":" and _looks_like_transition_to(s):
                     self._emit(Transition(s, False, self.i + 1))
                     return
-            elif first == "@" or _is_cue(s):
+            elif first == "@" or self._cue(s) is not None:
                 self._dialogue(s)
                 return
-        self._action(raw)
+        self._action()
 
-    def _marked(self, raw: str, s: str, first: str) -> bool:
+    def _marked(self, s: str, first: str) -> bool:
         """Elements announced by their first character; False when the mark means nothing."""
         if first == "/":
             if not s.startswith("/*"):
                 return False
-            self._boneyard(raw)
+            self._boneyard()
         elif first == "[":
             return s.startswith("[[") and self._note()
         elif first == "=" and _PAGE_BREAK.fullmatch(s):
@@ -238,16 +251,20 @@ class _Body:
         elif first == "~":
             self._run(Lyric, lambda t: t.startswith("~"), lambda t: t[1:].lstrip())
         else:  # "!"
-            self._action(raw)
+            self._action()
         return True
 
     def _emit(self, element: Element, consumed: int = 1) -> None:
         self.out.append(element)
         self.i += consumed
 
-    def _next_blank(self) -> bool:
-        j = self.i + 1
-        return j >= len(self.lines) or _is_blank(self.lines[j])
+    def _cue(self, s: str) -> tuple[str, tuple[str, ...]] | None:
+        """Name and extensions when ``s`` can be a character cue; cues repeat, so they are remembered."""
+        try:
+            return self.cues[s]
+        except KeyError:
+            found = self.cues[s] = _parse_cue(s)
+            return found
 
     def _try_heading(self, s: str) -> bool:
         if s[0] == "." and len(s) > 1 and s[1] != ".":
@@ -264,18 +281,15 @@ class _Body:
         """Consecutive lines of one kind (lyrics, centred text) make one element."""
         start = self.i
         texts: list[str] = []
-        while self.i < len(self.lines):
-            s = self.lines[self.i].strip()
-            if not s or not belongs(s):
-                break
+        while (s := self.strip[self.i]) and belongs(s):
             texts.append(body(s))
             self.i += 1
         self.out.append(kind("\n".join(texts), start + 1))
 
-    def _boneyard(self, raw: str) -> None:
+    def _boneyard(self) -> None:
         start = self.i
-        opened = raw.index("/*")
-        chunk = raw[opened + 2 :]
+        raw = self.lines[start]
+        chunk = raw[raw.index("/*") + 2 :]
         parts: list[str] = []
         while True:
             close = chunk.find("*/")
@@ -285,24 +299,21 @@ class _Body:
                 break
             parts.append(chunk)
             self.i += 1
-            if self.i >= len(self.lines):
+            if self.i >= len(self.lines) - 1:
                 raise ScriptError("boneyard '/*' is never closed with '*/'", self.path, start + 1)
             chunk = self.lines[self.i]
         self.out.append(Boneyard("\n".join(parts), start + 1))
         if rest.strip():
             # Text after the closing mark on the same line is script again.
-            self.lines[self.i] = rest
+            self.lines[self.i], self.strip[self.i] = rest, rest.strip()
         else:
             self.i += 1
 
     def _note(self) -> bool:
         """A paragraph that is one ``[[note]]`` and nothing else; False if it is not."""
         j, texts = self.i, []
-        while j < len(self.lines):
-            raw = self.lines[j]
-            if not raw:
-                return False
-            texts.append("" if raw.isspace() else raw.strip())
+        while self.lines[j]:
+            texts.append(self.strip[j])
             joined = "\n".join(texts)
             end = joined.find("]]")
             if end >= 0:
@@ -313,84 +324,87 @@ class _Body:
             j += 1
         return False
 
-    def _action(self, raw: str) -> None:
-        start = self.i
-        forced = raw.startswith("!")
+    def _action(self) -> None:
+        lines, strip = self.lines, self.strip
+        start = i = self.i
+        forced = lines[i].startswith("!")
         texts: list[str] = []
-        while self.i < len(self.lines):
-            raw = self.lines[self.i]
-            if not raw:
-                break
-            if raw.isspace():
-                # A line of spaces keeps an empty line inside the paragraph.
+        while True:
+            s = strip[i]
+            raw = lines[i]
+            if not s:
+                # A line of two or more spaces keeps an empty line inside the paragraph.
                 if len(raw) < 2:
                     break
                 texts.append("")
-                self.i += 1
+                i += 1
                 continue
-            if raw.startswith("!"):
+            if raw[0] == "!":
                 raw = raw[1:]
-            elif texts and _special(raw.lstrip()):
+            elif texts and s[0] in _BREAKS_PARAGRAPH and _special(s):
                 break
-            texts.append(raw.rstrip().replace("\t", "    "))
-            self.i += 1
-        text = "\n".join(texts).strip("\n")
+            if "\t" in raw:
+                raw = raw.replace("\t", "    ")
+            texts.append(raw.rstrip())
+            i += 1
+        self.i = i
+        text = texts[0] if len(texts) == 1 else "\n".join(texts).strip("\n")
         if text:  # a lone "!" forces nothing
             self.out.append(Action(text, forced, start + 1))
 
     def _dialogue(self, s: str) -> None:
         cue_line = self.i + 1
-        forced = s.startswith("@")
+        forced = s[0] == "@"
         if forced:
             s = s[1:].lstrip()
-        dual = s.endswith("^")
+        dual = s[-1:] == "^"
         if dual:
             s = s[:-1].rstrip()
-        character = _character(s, forced, cue_line)
-        self.i += 1
+        name, extensions = _split_cue(s) if forced else self._cue(s)  # type: ignore[misc]
+        character = Character(name, extensions, forced, cue_line)
+        lines, strip = self.lines, self.strip
+        i = self.i + 1
         parts: list[Parenthetical | Line | Lyric] = []
         spoken: list[str] = []
         spoken_line = 0
-
-        def flush() -> None:
-            nonlocal spoken
-            while spoken and not spoken[-1]:
-                spoken.pop()
-            if spoken:
-                parts.append(Line("\n".join(spoken), spoken_line))
-            spoken = []
-
-        lines = self.lines
-        while self.i < len(lines):
-            raw = lines[self.i]
-            if not raw or (raw.isspace() and len(raw) < 2):
-                break
-            t = raw.strip()
+        while True:
+            t = strip[i]
             if not t:
-                spoken.append("")
-            elif t[0] == "(" and t[-1] == ")":
-                flush()
-                parts.append(Parenthetical(t, self.i + 1))
-            elif t[0] == "~":
-                flush()
-                start = self.i
-                sung = [t[1:].lstrip()]
-                while self.i + 1 < len(lines) and lines[self.i + 1].lstrip().startswith("~"):
-                    self.i += 1
-                    sung.append(lines[self.i].strip()[1:].lstrip())
-                parts.append(Lyric("\n".join(sung), start + 1))
+                if len(lines[i]) < 2:
+                    break
+                if spoken:  # two spaces: an empty line inside the speech
+                    spoken.append("")
+            elif (t[0] == "(" and t[-1] == ")") or t[0] == "~":
+                if spoken:
+                    parts.append(_spoken(spoken, spoken_line))
+                    spoken = []
+                if t[0] == "(":
+                    parts.append(Parenthetical(t, i + 1))
+                else:
+                    start = i
+                    sung = [t[1:].lstrip()]
+                    while strip[i + 1][:1] == "~":
+                        i += 1
+                        sung.append(strip[i][1:].lstrip())
+                    parts.append(Lyric("\n".join(sung), start + 1))
             else:
                 if not spoken:
-                    spoken_line = self.i + 1
+                    spoken_line = i + 1
                 spoken.append(t)
-            self.i += 1
-        flush()
+            i += 1
+        if spoken:
+            parts.append(_spoken(spoken, spoken_line))
+        self.i = i
         dialogue = Dialogue(character, tuple(parts), cue_line)
         if dual and self.out and isinstance(self.out[-1], Dialogue):
             left = self.out.pop()
             self.out.append(DualDialogue(left, dialogue, left.line))
         else:
             self.out.append(dialogue)
+
+
+def _spoken(texts: list[str], line: int) -> Line:
+    return Line("\n".join(texts).rstrip("\n") if len(texts) > 1 else texts[0], line)
 
 
 def _is_centered(s: str) -> bool:
@@ -419,21 +433,26 @@ def _split_cue(s: str) -> tuple[str, tuple[str, ...]]:
     return s[:paren].strip(), tuple(e.strip() for e in _EXTENSIONS.findall(s[paren:]))
 
 
-def _is_cue(s: str) -> bool:
-    if s[:1] == "@":
-        return len(s) > 1
-    if s.endswith("^"):
-        s = s[:-1]
+def _parse_cue(s: str) -> tuple[str, tuple[str, ...]] | None:
+    """Name and extensions if ``s`` reads as a character cue (``MARY (V.O.) ^``), else None."""
+    if s[-1:] == "^":
+        s = s[:-1].rstrip()
+    if not s.isupper() and "(" not in s:
+        return None  # lowercase words outside any extension: not a name
     if _HEADING.match(s):
         # A slug line with text under it is a heading missing its blank line, not a name.
-        return False
-    name, _ = _split_cue(s)
-    return bool(name) and name == name.upper() and _LETTER.search(name) is not None
-
-
-def _character(s: str, forced: bool, line: int) -> Character:
+        return None
     name, extensions = _split_cue(s)
-    return Character(name, extensions, forced, line)
+    if name and name == name.upper() and _LETTER.search(name) is not None:
+        return name, extensions
+    return None
+
+
+def _is_cue(s: str) -> bool:
+    """Would ``s``, after a blank line and above text, be read as a character cue?"""
+    if s[:1] == "@":
+        return len(s) > 1
+    return _parse_cue(s) is not None
 
 
 # --- writing -----------------------------------------------------------------
