@@ -51,7 +51,6 @@ _HEADING_PREFIX = re.compile(
     r"(?P<p>INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|INT|EXT|EST|I\s*/\s*E|E\s*/\s*I)\.?(?:\s+|$)", re.I
 )
 _SCENE_NUMBER = re.compile(r"[A-Za-z0-9.\-]+")
-_DASHES = "-–—"
 _EXTENSIONS = re.compile(r"\(([^()]*)\)")
 _TITLE_KEY = re.compile(r"([A-Za-z][A-Za-z0-9 _'-]*):(.*)")
 _PAGE_BREAK = re.compile(r"={3,}")
@@ -124,7 +123,7 @@ def _last_dash(text: str) -> int:
     """Index of the last dash with white space before it and white space or the end after it."""
     end = len(text)
     while True:
-        k = max(text.rfind(d, 0, end) for d in _DASHES)
+        k = max(text.rfind("-", 0, end), text.rfind("–", 0, end), text.rfind("—", 0, end))
         if k <= 0:
             return -1
         if text[k - 1].isspace() and (k + 1 == len(text) or text[k + 1].isspace()):
@@ -198,9 +197,12 @@ class _Body:
         self.path = path
         self.out: list[Element] = []
         self.cues: dict[str, tuple[str, tuple[str, ...]] | None] = {}
+        self.headings: dict[str, SceneHeading] = {}
 
     def elements(self) -> list[Element]:
-        strip, n = self.strip, len(self.lines) - 1
+        # The rules in the order of their precedence; each branch consumes the lines of
+        # one element and leaves self.i after them. Kept in one loop: this is the hot path.
+        strip, n, cues = self.strip, len(self.lines) - 1, self.cues
         prev_blank = True
         while self.i < n:
             s = strip[self.i]
@@ -208,26 +210,24 @@ class _Body:
                 prev_blank = True
                 self.i += 1
                 continue
-            self._element(s, prev_blank)
+            first = s[0]
+            if first in _MARK_FIRST and self._marked(s, first):
+                pass
+            elif not prev_blank:
+                self._action()
+            elif not strip[self.i + 1]:
+                if first in _HEADING_FIRST and self._try_heading(s):
+                    pass
+                elif s[-1] == ":" and _looks_like_transition_to(s):
+                    self._emit(Transition(s, False, self.i + 1))
+                else:
+                    self._action()
+            elif first == "@" or (cues[s] if s in cues else self._cue(s)) is not None:
+                self._dialogue(s)
+            else:
+                self._action()
             prev_blank = False
         return self.out
-
-    # Each branch consumes the lines of one element and leaves self.i after them.
-    def _element(self, s: str, prev_blank: bool) -> None:
-        first = s[0]
-        if first in _MARK_FIRST and self._marked(s, first):
-            return
-        if prev_blank:
-            if not self.strip[self.i + 1]:
-                if first in _HEADING_FIRST and self._try_heading(s):
-                    return
-                if s[-1] == ":" and _looks_like_transition_to(s):
-                    self._emit(Transition(s, False, self.i + 1))
-                    return
-            elif first == "@" or self._cue(s) is not None:
-                self._dialogue(s)
-                return
-        self._action()
 
     def _marked(self, s: str, first: str) -> bool:
         """Elements announced by their first character; False when the mark means nothing."""
@@ -268,12 +268,20 @@ class _Body:
 
     def _try_heading(self, s: str) -> bool:
         if s[0] == "." and len(s) > 1 and s[1] != ".":
-            self._emit(parse_heading(s[1:], forced=True, line=self.i + 1))
+            self._emit(self._heading(s[1:], True))
             return True
         if _HEADING.match(s) or (len(s) in (3, 5) and s.upper() in ("INT", "EXT", "I/E", "INT.", "EXT.")):
-            self._emit(parse_heading(s, line=self.i + 1))
+            self._emit(self._heading(s, False))
             return True
         return False
+
+    def _heading(self, s: str, forced: bool) -> SceneHeading:
+        # Scripts return to the same places: split each slug line once.
+        try:
+            h = self.headings[s]
+        except KeyError:
+            h = self.headings[s] = parse_heading(s)
+        return SceneHeading(h.text, h.setting, h.location, h.time, h.number, forced, self.i + 1)
 
     def _run(
         self, kind: type[Centered] | type[Lyric], belongs: Callable[[str], bool], body: Callable[[str], str]
@@ -360,7 +368,7 @@ class _Body:
         dual = s[-1:] == "^"
         if dual:
             s = s[:-1].rstrip()
-        name, extensions = _split_cue(s) if forced else self._cue(s)  # type: ignore[misc]
+        name, extensions = _split_cue(s) if forced else self.cues.get(s) or self._cue(s)  # type: ignore[misc]
         character = Character(name, extensions, forced, cue_line)
         lines, strip = self.lines, self.strip
         i = self.i + 1
@@ -393,7 +401,7 @@ class _Body:
                 spoken.append(t)
             i += 1
         if spoken:
-            parts.append(_spoken(spoken, spoken_line))
+            parts.append(Line("\n".join(spoken).rstrip("\n") if len(spoken) > 1 else spoken[0], spoken_line))
         self.i = i
         dialogue = Dialogue(character, tuple(parts), cue_line)
         if dual and self.out and isinstance(self.out[-1], Dialogue):
