@@ -84,7 +84,6 @@ __all__ = ["read", "write"]
 
 _SPEECH_TYPES = frozenset({"Parenthetical", "Dialogue", "Lyrics"})
 _PART_TYPES: dict[type, str] = {Parenthetical: "Parenthetical", Line: "Dialogue", Lyric: "Lyrics"}
-_EXTENSION = re.compile(r"\(([^()]*)\)")
 _SECTION = re.compile(r"(#+)\s?(.*)", re.S)
 _OUTLINE = re.compile(r"Outline (\d+)")
 # Characters XML 1.0 cannot hold at all; they are dropped on writing.
@@ -362,7 +361,7 @@ class _Body:
         if kind == "Scene Heading":
             self.out.append(parse_heading(_clean(text), number=p.attrs.get("Number") or None, line=line))
         elif kind == "Character":
-            self.speech = _Speech(_character(_clean(text), line))
+            self.speech = _Speech(Character.from_cue(_clean(text), line=line))
         elif kind == "Transition":
             self.out.append(Transition(_clean(text), line=line))
         elif kind == "Lyrics":
@@ -396,14 +395,6 @@ def _marked(text: str, line: int) -> Element | None:
     if text.startswith("=") and not text.startswith("=="):
         return Synopsis(text[1:].strip(), line)
     return None
-
-
-def _character(cue: str, line: int) -> Character:
-    """Split ``MARY (V.O.) (CONT'D)`` into the name and its extensions, as the Fountain reader does."""
-    paren = cue.find("(")
-    if paren <= 0:
-        return Character(cue, (), line=line)
-    return Character(cue[:paren].strip(), tuple(e.strip() for e in _EXTENSION.findall(cue[paren:])), line=line)
 
 
 # --- the title page, read ----------------------------------------------------

@@ -14,7 +14,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clapboard.errors import FormatError, ScriptError
+from clapboard.errors import ClapboardError, FormatError, ScriptError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -100,7 +100,7 @@ def save(script: Screenplay, path: str | Path, format: str | None = None, **opti
     try:
         write_atomic(Path(path), data)
     except OSError as exc:
-        raise FormatError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+        raise ClapboardError(f"{path}: cannot be written ({exc.strerror or exc})") from None
 
 
 def write_atomic(path: Path, data: bytes) -> None:

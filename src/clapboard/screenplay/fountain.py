@@ -51,7 +51,6 @@ _HEADING_PREFIX = re.compile(
     r"(?P<p>INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|INT|EXT|EST|I\s*/\s*E|E\s*/\s*I)\.?(?:\s+|$)", re.I
 )
 _SCENE_NUMBER = re.compile(r"[A-Za-z0-9.\-]+")
-_EXTENSIONS = re.compile(r"\(([^()]*)\)")
 _TITLE_KEY = re.compile(r"([A-Za-z][A-Za-z0-9 _'-]*):(.*)")
 _PAGE_BREAK = re.compile(r"={3,}")
 #: Keys that mark a block as the title page; other keys may follow one of them.
@@ -368,8 +367,11 @@ class _Body:
         dual = s[-1:] == "^"
         if dual:
             s = s[:-1].rstrip()
-        name, extensions = _split_cue(s) if forced else self.cues.get(s) or self._cue(s)  # type: ignore[misc]
-        character = Character(name, extensions, forced, cue_line)
+        if forced:
+            character = Character.from_cue(s, forced=True, line=cue_line)
+        else:
+            name, extensions = self.cues.get(s) or self._cue(s)  # type: ignore[misc]
+            character = Character(name, extensions, False, cue_line)
         lines, strip = self.lines, self.strip
         i = self.i + 1
         parts: list[Parenthetical | Line | Lyric] = []
@@ -434,13 +436,6 @@ def _looks_like_transition_to(s: str) -> bool:
     return s.endswith("TO:") and s.isupper()
 
 
-def _split_cue(s: str) -> tuple[str, tuple[str, ...]]:
-    paren = s.find("(")
-    if paren <= 0:
-        return s.strip(), ()
-    return s[:paren].strip(), tuple(e.strip() for e in _EXTENSIONS.findall(s[paren:]))
-
-
 def _parse_cue(s: str) -> tuple[str, tuple[str, ...]] | None:
     """Name and extensions if ``s`` reads as a character cue (``MARY (V.O.) ^``), else None."""
     if s[-1:] == "^":
@@ -450,7 +445,8 @@ def _parse_cue(s: str) -> tuple[str, tuple[str, ...]] | None:
     if _HEADING.match(s):
         # A slug line with text under it is a heading missing its blank line, not a name.
         return None
-    name, extensions = _split_cue(s)
+    character = Character.from_cue(s)
+    name, extensions = character.name, character.extensions
     if name and name == name.upper() and _LETTER.search(name) is not None:
         return name, extensions
     return None

@@ -131,6 +131,15 @@ class Character:
     forced: bool = _forced()
     line: int = _line()
 
+    @classmethod
+    def from_cue(cls, cue: str, *, forced: bool = False, line: int = 0) -> Character:
+        """Split a cue as printed (``MARY (V.O.) (CONT'D)``) into the name and its extensions."""
+        paren = cue.find("(")
+        if paren <= 0:
+            return cls(cue.strip(), (), forced, line)
+        extensions = tuple(e.strip() for e in _EXTENSION.findall(cue, paren))
+        return cls(cue[:paren].strip(), extensions, forced, line)
+
     @property
     def cue(self) -> str:
         """The cue as printed: ``MARY (V.O.) (CONT'D)``."""
@@ -147,6 +156,9 @@ class Character:
     @property
     def is_continued(self) -> bool:
         return any(_norm_ext(e) in {"CONTD", "CONT", "CONTINUED", "CONTINUING"} for e in self.extensions)
+
+
+_EXTENSION = re.compile(r"\(([^()]*)\)")
 
 
 def _norm_ext(ext: str) -> str:
