@@ -1,0 +1,214 @@
+"""The ``clapboard`` command: a thin front over the public API.
+
+Each command parses its arguments, calls the library and prints the result;
+no pipeline logic lives here. A new command is one decorated function; a new
+family of commands (``clapboard make …``) is a ``typer.Typer()`` of its own
+added with ``app.add_typer``. Errors are handled once, in :class:`_Clapboard`:
+a :class:`ClapboardError` becomes one line on stderr, anything else keeps its
+traceback because it is a bug.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import click
+import typer
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
+
+import clapboard
+from clapboard.errors import ClapboardError, FormatError, ScriptError
+from clapboard.screenplay.formats import find_format
+from clapboard.screenplay.stats import ScriptStats, script_stats
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from rich.console import RenderableType
+
+#: Exit status for input the user can fix (a bad script, an unknown format), as click uses for bad usage.
+EXIT_BAD_INPUT = 2
+#: Exit status for every other ClapboardError (a missing backend, a locked store…).
+EXIT_FAILURE = 1
+
+
+class _Clapboard(TyperGroup):
+    """The root command group; turns every ClapboardError raised below it into one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClapboardError as exc:
+            # click.echo, not Rich: Rich would wrap a long message onto several lines.
+            click.echo(f"error: {exc.one_line()}", err=True)
+            bad_input = isinstance(exc, ScriptError | FormatError)
+            ctx.exit(EXIT_BAD_INPUT if bad_input else EXIT_FAILURE)
+
+
+app = typer.Typer(
+    name="clapboard",
+    cls=_Clapboard,
+    help="""Clapboard: AI-assisted film production, from screenplay to release, with the filmmaker in charge.
+
+Reads and writes screenplays in Fountain, Final Draft (.fdx) and JSON; typesets
+them as PDF and HTML; measures them. Formats follow the file extension. Run
+`clapboard COMMAND --help` for the details of a command.
+
+**Examples**
+
+    clapboard convert draft.fountain draft.pdf   # typeset for the table read
+    clapboard convert draft.fdx draft.fountain   # Final Draft to Fountain
+    clapboard stats draft.fountain               # pages, scenes, cast, runtime
+""",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"clapboard {clapboard.__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    # Declared so --version exists and so Typer keeps a command group even while it has few commands.
+    pass
+
+
+@app.command()
+def convert(
+    source: Annotated[
+        Path,
+        typer.Argument(metavar="SOURCE", help="The script to read: .fountain, .fdx or .json.", show_default=False),
+    ],
+    target: Annotated[
+        Path,
+        typer.Argument(
+            metavar="TARGET", help="The file to write: .fountain, .fdx, .pdf, .html or .json.", show_default=False
+        ),
+    ],
+    scene_numbers: Annotated[
+        bool, typer.Option("--scene-numbers", help="Print scene numbers in both margins (PDF and HTML).")
+    ] = False,
+) -> None:
+    """Convert a screenplay from one format to another; the file extensions say which.
+
+    TARGET is written atomically, so a failed conversion leaves any file already
+    there as it was. SOURCE is never written: converting a file onto itself is refused.
+
+    **Examples**
+
+        clapboard convert draft.fountain draft.pdf --scene-numbers
+        clapboard convert draft.fdx draft.fountain
+        clapboard convert draft.fountain draft.json   # the model, for other programs
+    """
+    if _same_file(source, target):
+        raise ScriptError("is the input file; choose another output file name", target)
+    fmt = find_format(target)
+    options: dict[str, object] = {}
+    if scene_numbers:
+        if fmt.name not in ("pdf", "html"):
+            raise FormatError(f"{target}: --scene-numbers applies to PDF and HTML output only")
+        options["scene_numbers"] = True
+    clapboard.save(clapboard.load(source), target, **options)
+    typer.echo(f"wrote {target}")
+
+
+@app.command()
+def stats(
+    script: Annotated[
+        Path,
+        typer.Argument(metavar="SCRIPT", help="The script to measure: .fountain, .fdx or .json.", show_default=False),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON, for other programs.")] = False,
+) -> None:
+    """Measure a screenplay: pages, scenes and their lengths, who speaks how much, and the estimated runtime.
+
+    Lengths are in eighths of a page, as on a stripboard, counted on the same pages
+    the PDF prints. The runtime follows the rule of thumb that a page of screenplay
+    plays for about a minute.
+
+    **Examples**
+
+        clapboard stats draft.fountain
+        clapboard stats draft.fdx --json | jq .characters
+    """
+    result = script_stats(clapboard.load(script))
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        Console().print(stats_report(result))
+
+
+def stats_report(result: ScriptStats) -> RenderableType:
+    """The statistics as Rich tables: a summary, the scenes, and the speaking characters."""
+    summary = Table.grid(padding=(0, 2))
+    summary.add_column(style="bold")
+    summary.add_column()
+    # Script text goes in as Text so that brackets in it are never read as Rich markup.
+    summary.add_row("Title", Text(result.title or "(untitled)"))
+    summary.add_row("Pages", str(result.pages))
+    summary.add_row("Scenes", str(len(result.scenes)))
+    summary.add_row("Speaking characters", str(len(result.characters)))
+    summary.add_row("Interior / exterior", _tally(result.settings))
+    summary.add_row("Day / night", _tally(result.times))
+    summary.add_row(
+        "Estimated runtime", f"{_minutes(result.runtime_minutes)} (one page a minute, from the page eighths)"
+    )
+
+    scenes = Table(title="Scenes", title_justify="left")
+    scenes.add_column("#", justify="right")
+    scenes.add_column("Heading")
+    scenes.add_column("Length", justify="right")
+    scenes.add_column("Speaking")
+    for scene in result.scenes:
+        scenes.add_row(Text(scene.number), Text(scene.heading), scene.length, Text(", ".join(scene.speakers)))
+
+    cast = Table(title="Speaking characters", title_justify="left")
+    cast.add_column("Character")
+    for heading in ("Speeches", "Lines", "Words", "Scenes"):
+        cast.add_column(heading, justify="right")
+    for person in result.characters:
+        cast.add_row(
+            Text(person.name), str(person.speeches), str(person.lines), str(person.words), str(len(person.scenes))
+        )
+    return Group(summary, "", *(t for t in (scenes, cast) if t.row_count))
+
+
+def _tally(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{count} {label}" for label, count in counts.items()) or "none"
+
+
+def _minutes(minutes: float) -> str:
+    whole, seconds = divmod(round(minutes * 60), 60)
+    if not whole:
+        return f"{seconds} s"
+    return f"{whole} min {seconds:02d} s" if seconds else f"{whole} min"
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist yet
+        return a.resolve() == b.resolve()
+
+
+def main() -> None:
+    """Entry point of the ``clapboard`` script."""
+    app(prog_name="clapboard")
