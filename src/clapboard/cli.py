@@ -15,7 +15,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 from rich.console import Console, Group
 from rich.table import Table
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
 
     from rich.console import RenderableType
 
-#: Exit status for input the user can fix (a bad script, an unknown format), as click uses for bad usage.
+#: Exit status for input the user can fix (a bad script, an unknown format), as the parser uses for bad usage.
 EXIT_BAD_INPUT = 2
 #: Exit status for every other ClapboardError (a missing backend, a locked store…).
 EXIT_FAILURE = 1
@@ -41,12 +40,12 @@ EXIT_FAILURE = 1
 class _Clapboard(TyperGroup):
     """The root command group; turns every ClapboardError raised below it into one line."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ClapboardError as exc:
-            # click.echo, not Rich: Rich would wrap a long message onto several lines.
-            click.echo(f"error: {exc.one_line()}", err=True)
+            # typer.echo, not Rich: Rich would wrap a long message onto several lines.
+            typer.echo(f"error: {exc.one_line()}", err=True)
             bad_input = isinstance(exc, ScriptError | FormatError)
             ctx.exit(EXIT_BAD_INPUT if bad_input else EXIT_FAILURE)
 
