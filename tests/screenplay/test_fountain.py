@@ -385,3 +385,9 @@ def test_format_of_parse_reparses_to_the_same_model(text: str) -> None:
     except ScriptError:
         return
     assert fountain.parse(fountain.format(first)) == first
+
+
+def test_two_space_lines_keep_a_paragraph_together() -> None:
+    assert only("One.\n  \nTwo.") == Action("One.\n\nTwo.")
+    held = Screenplay(elements=(Action("INT. HOUSE - DAY\n\nnot a heading"),))
+    assert fountain.parse(fountain.format(held)) == held

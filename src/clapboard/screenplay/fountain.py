@@ -201,10 +201,11 @@ class _Body:
     def elements(self) -> list[Element]:
         # The rules in the order of their precedence; each branch consumes the lines of
         # one element and leaves self.i after them. Kept in one loop: this is the hot path.
-        strip, n, cues = self.strip, len(self.lines) - 1, self.cues
+        lines, strip, n, cues, out = self.lines, self.strip, len(self.lines) - 1, self.cues, self.out
         prev_blank = True
         while self.i < n:
-            s = strip[self.i]
+            i = self.i
+            s = strip[i]
             if not s:
                 prev_blank = True
                 self.i += 1
@@ -214,11 +215,15 @@ class _Body:
                 pass
             elif not prev_blank:
                 self._action()
-            elif not strip[self.i + 1]:
+            elif not strip[i + 1]:
                 if first in _HEADING_FIRST and self._try_heading(s):
                     pass
                 elif s[-1] == ":" and _looks_like_transition_to(s):
-                    self._emit(Transition(s, False, self.i + 1))
+                    self._emit(Transition(s, False, i + 1))
+                elif len(lines[i + 1]) < 2 and "\t" not in (raw := lines[i]):
+                    # The most common paragraph of all: one line of action.
+                    out.append(Action(raw.rstrip(), False, i + 1))
+                    self.i = i + 1
                 else:
                     self._action()
             elif first == "@" or (cues[s] if s in cues else self._cue(s)) is not None:
@@ -531,16 +536,21 @@ def _action_text(text: str, forced: bool) -> str:
         stripped = line.lstrip()
         misread = _special(stripped) or stripped.startswith("!")
         if k == 0:
-            misread = misread or forced or _misread_first(stripped, single=len(lines) == 1)
+            # A following empty line is written as spaces, which the heading rules read as blank.
+            alone = len(lines) == 1 or not lines[1]
+            misread = misread or forced or _misread_first(stripped, alone=alone)
         out.append("!" + line if misread else line)
     return "\n".join(out)
 
 
-def _misread_first(s: str, *, single: bool) -> bool:
-    """Would this first line of an action paragraph be read as another element?"""
+def _misread_first(s: str, *, alone: bool) -> bool:
+    """Would this first line of an action paragraph be read as another element?
+
+    ``alone`` when no text follows it on the next line, as for a heading.
+    """
     if s.startswith(_SPECIAL_START):
         return True
-    if single:
+    if alone:
         return bool(_HEADING.match(s + " ")) or _looks_like_transition_to(s) or s.upper() in ("INT", "EXT")
     return _is_cue(s)
 
