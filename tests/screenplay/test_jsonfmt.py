@@ -43,7 +43,7 @@ EVERYTHING = Screenplay(
         SceneHeading("INT. CAR - MOVING - NIGHT", "INT/EXT", "CAR - MOVING", "NIGHT", "12A", True, line=9),
         Action("  Rain. Ana *drives*.\n\nThe wipers [[squeak?]] beat.", True, line=11),
         Dialogue(
-            Character("ANA", ("V.O.", "CONT'D"), True, line=14),
+            Character("ANA", ("V.O.", "CONT'D"), True),
             (
                 Parenthetical("(to herself)", line=15),
                 Line("Keep going.\nJust keep going.", line=16),
@@ -52,8 +52,8 @@ EVERYTHING = Screenplay(
             line=14,
         ),
         DualDialogue(
-            Dialogue(Character("BO", line=20), (Line("Left.", line=21),), line=20),
-            Dialogue(Character("CY", line=23), (Line("Right.", line=24),), line=23),
+            Dialogue(Character("BO"), (Line("Left.", line=21),), line=20),
+            Dialogue(Character("CY"), (Line("Right.", line=24),), line=23),
             line=20,
         ),
         Transition("SMASH CUT TO:", True, line=26),
@@ -116,7 +116,7 @@ _parts = st.one_of(
 )
 _dialogue = st.builds(
     Dialogue,
-    st.builds(Character, _text, st.lists(_text, max_size=2).map(tuple), st.booleans(), line=_lines),
+    st.builds(Character, _text, st.lists(_text, max_size=2).map(tuple), st.booleans()),
     st.lists(_parts, max_size=3).map(tuple),
     line=_lines,
 )

@@ -288,6 +288,7 @@ def _clean(text: str, *, keep_indent: bool = False) -> str:
 @dataclass
 class _Speech:
     character: Character
+    line: int
     parts: list[Parenthetical | Line | Lyric] = field(default_factory=list)
 
     def add(self, kind: str, text: str, line: int) -> None:
@@ -305,7 +306,7 @@ class _Speech:
             self.parts.append(Line(text, line))
 
     def dialogue(self) -> Dialogue:
-        return Dialogue(self.character, tuple(self.parts), self.character.line)
+        return Dialogue(self.character, tuple(self.parts), self.line)
 
 
 class _Body:
@@ -361,7 +362,7 @@ class _Body:
         if kind == "Scene Heading":
             self.out.append(parse_heading(_clean(text), number=p.attrs.get("Number") or None, line=line))
         elif kind == "Character":
-            self.speech = _Speech(Character.from_cue(_clean(text), line=line))
+            self.speech = _Speech(Character.from_cue(_clean(text)), line)
         elif kind == "Transition":
             self.out.append(Transition(_clean(text), line=line))
         elif kind == "Lyrics":

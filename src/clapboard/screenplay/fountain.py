@@ -195,7 +195,7 @@ class _Body:
         self.i = start
         self.path = path
         self.out: list[Element] = []
-        self.cues: dict[str, tuple[str, tuple[str, ...]] | None] = {}
+        self.cues: dict[str, Character | None] = {}
         self.headings: dict[str, SceneHeading] = {}
 
     def elements(self) -> list[Element]:
@@ -226,8 +226,16 @@ class _Body:
                     self.i = i + 1
                 else:
                     self._action()
-            elif first == "@" or (cues[s] if s in cues else self._cue(s)) is not None:
+            elif first == "@":
                 self._dialogue(s)
+            elif (character := cues[s] if s in cues else self._cue(s)) is not None:
+                said = strip[i + 1]
+                if not strip[i + 2] and len(lines[i + 2]) < 2 and said[0] not in "(~" and s[-1] != "^":
+                    # The commonest speech: a cue and one line of dialogue.
+                    out.append(Dialogue(character, (Line(said, i + 2),), i + 1))
+                    self.i = i + 2
+                else:
+                    self._dialogue(s)
             else:
                 self._action()
             prev_blank = False
@@ -262,8 +270,8 @@ class _Body:
         self.out.append(element)
         self.i += consumed
 
-    def _cue(self, s: str) -> tuple[str, tuple[str, ...]] | None:
-        """Name and extensions when ``s`` can be a character cue; cues repeat, so they are remembered."""
+    def _cue(self, s: str) -> Character | None:
+        """The character when ``s`` can be a cue; cues repeat, so each is read once."""
         try:
             return self.cues[s]
         except KeyError:
@@ -372,11 +380,7 @@ class _Body:
         dual = s[-1:] == "^"
         if dual:
             s = s[:-1].rstrip()
-        if forced:
-            character = Character.from_cue(s, forced=True, line=cue_line)
-        else:
-            name, extensions = self.cues.get(s) or self._cue(s)  # type: ignore[misc]
-            character = Character(name, extensions, False, cue_line)
+        character = Character.from_cue(s, forced=True) if forced else self.cues.get(s) or self._cue(s)
         lines, strip = self.lines, self.strip
         i = self.i + 1
         parts: list[Parenthetical | Line | Lyric] = []
@@ -441,8 +445,8 @@ def _looks_like_transition_to(s: str) -> bool:
     return s.endswith("TO:") and s.isupper()
 
 
-def _parse_cue(s: str) -> tuple[str, tuple[str, ...]] | None:
-    """Name and extensions if ``s`` reads as a character cue (``MARY (V.O.) ^``), else None."""
+def _parse_cue(s: str) -> Character | None:
+    """The character if ``s`` reads as a cue (``MARY (V.O.) ^``), else None."""
     if s[-1:] == "^":
         s = s[:-1].rstrip()
     if not s.isupper() and "(" not in s:
@@ -451,9 +455,8 @@ def _parse_cue(s: str) -> tuple[str, tuple[str, ...]] | None:
         # A slug line with text under it is a heading missing its blank line, not a name.
         return None
     character = Character.from_cue(s)
-    name, extensions = character.name, character.extensions
-    if name and name == name.upper() and _LETTER.search(name) is not None:
-        return name, extensions
+    if character.name and character.name == character.name.upper() and _LETTER.search(character.name):
+        return character
     return None
 
 

@@ -124,21 +124,23 @@ class Action:
 
 @dataclass(frozen=True)
 class Character:
-    """The cue above a speech: name plus extensions such as ``V.O.`` or ``CONT'D``."""
+    """The cue above a speech: name plus extensions such as ``V.O.`` or ``CONT'D``.
+
+    A value, not a place in the file: the cue's line is its :class:`Dialogue`'s.
+    """
 
     name: str
     extensions: tuple[str, ...] = ()
     forced: bool = _forced()
-    line: int = _line()
 
     @classmethod
-    def from_cue(cls, cue: str, *, forced: bool = False, line: int = 0) -> Character:
+    def from_cue(cls, cue: str, *, forced: bool = False) -> Character:
         """Split a cue as printed (``MARY (V.O.) (CONT'D)``) into the name and its extensions."""
         paren = cue.find("(")
         if paren <= 0:
-            return cls(cue.strip(), (), forced, line)
+            return cls(cue.strip(), (), forced)
         extensions = tuple(e.strip() for e in _EXTENSION.findall(cue, paren))
-        return cls(cue[:paren].strip(), extensions, forced, line)
+        return cls(cue[:paren].strip(), extensions, forced)
 
     @property
     def cue(self) -> str:
@@ -194,7 +196,7 @@ Speech: TypeAlias = "Parenthetical | Line | Lyric"
 
 @dataclass(frozen=True)
 class Dialogue:
-    """A character cue and everything spoken under it."""
+    """A character cue and everything spoken under it; ``line`` is the cue's line."""
 
     character: Character
     parts: tuple[Parenthetical | Line | Lyric, ...] = ()
