@@ -1,0 +1,250 @@
+"""A project: a folder holding ``clapboard.toml``, the user's script and the ``.clapboard/`` store.
+
+``clapboard.toml`` is read strictly: an unknown key or a value of the wrong
+type is an error naming the file and the key, because a typo silently ignored
+would cost a night of rendering with the wrong backend.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, NoReturn
+
+from clapboard.engine.capabilities import CAPABILITIES
+from clapboard.engine.registry import BackendChoice
+from clapboard.errors import ClapboardError
+from clapboard.screenplay.formats import load
+from clapboard.store import Store
+
+CONFIG_NAME = "clapboard.toml"
+STORE_NAME = ".clapboard"
+
+ExecutorName = Literal["local", "ray"]
+EXECUTORS: tuple[ExecutorName, ...] = ("local", "ray")
+
+
+class ProjectError(ClapboardError):
+    """A project folder or ``clapboard.toml`` that cannot be used, naming the file and key at fault."""
+
+
+#: The settings file ``clapboard new`` writes: every key, its default and what it does.
+TEMPLATE = """\
+# clapboard.toml: the settings of one Clapboard project.
+# Every key is shown with its default value; a key left out takes that default.
+
+[project]
+# The film's title. Empty: the title page of the script is used.
+title = {title}
+# The screenplay, relative to this file: Fountain (.fountain), Final Draft (.fdx) or Clapboard JSON (.json).
+# Clapboard reads it on every run and never rewrites it.
+script = {script}
+# Where `clapboard make` and `clapboard export` put the latest outputs (breakdown.json, ...).
+out = "out"
+
+[run]
+# Where steps run: "local" (threads on this machine) or "ray" (a Ray cluster;
+# needs `pip install 'clapboard[ray]'`). `clapboard make --executor` overrides it.
+executor = "local"
+# How many steps run at once; 0 means one per CPU core. `clapboard make --jobs N` overrides it.
+jobs = 0
+# The Ray cluster to join, such as "ray://render-head:10001". Empty: start Ray on this machine.
+ray_address = ""
+
+[backends]
+# The backend that serves each capability. "stand-in" is built in and needs no model:
+# placeholder text, flat frames and silent audio, so the whole pipeline runs anywhere.
+# A backend that loads a model file takes a table, the path relative to this file:
+#   text = {{ name = "llama-cpp", model = "models/llama-3.2-1b.gguf", options = {{ context = 4096 }} }}
+# Changing a backend, its version or its model file remakes exactly the steps it serves.
+text = "stand-in"
+image = "stand-in"
+speech = "stand-in"
+music = "stand-in"
+translate = "stand-in"
+align = "stand-in"
+"""
+
+STARTER_SCRIPT = """\
+Title: {title}
+
+INT. A ROOM - DAY
+
+Describe what we see. Names of characters appear in CAPITALS the first time.
+
+SOMEONE
+A first line of dialogue.
+"""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A project's settings as read from ``clapboard.toml``, defaults filled in."""
+
+    title: str = ""
+    script: str = "script.fountain"
+    out: str = "out"
+    executor: ExecutorName = "local"
+    jobs: int = 0
+    ray_address: str = ""
+    backends: dict[str, BackendChoice] = field(
+        default_factory=lambda: {cap: BackendChoice(cap, "stand-in") for cap in CAPABILITIES}
+    )
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project folder and its settings."""
+
+    root: Path
+    settings: Settings
+
+    @classmethod
+    def open(cls, folder: str | Path = ".") -> Project:
+        """The project in ``folder`` or the nearest folder above it that holds ``clapboard.toml``."""
+        start = Path(folder).resolve()
+        for candidate in (start, *start.parents):
+            config = candidate / CONFIG_NAME
+            if config.is_file():
+                return cls(candidate, read_settings(config))
+        raise ProjectError(
+            f"{start}: not inside a Clapboard project (no {CONFIG_NAME}); create one with `clapboard new`"
+        )
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def script_path(self) -> Path:
+        return self.root / self.settings.script
+
+    @property
+    def store_path(self) -> Path:
+        return self.root / STORE_NAME
+
+    @property
+    def out_path(self) -> Path:
+        return self.root / self.settings.out
+
+    def open_store(self) -> Store:
+        """The project's store, created on first use (a fresh clone has none)."""
+        return Store.open(self.store_path)
+
+
+def new_project(folder: str | Path, script: str | Path | None = None, *, title: str | None = None) -> Project:
+    """Create a project in ``folder``: settings, the script (copied from ``script`` or a starter) and the store."""
+    root = Path(folder).resolve()
+    if (root / CONFIG_NAME).exists() or (root / STORE_NAME).exists():
+        raise ProjectError(f"{root}: already a Clapboard project")
+    if root.exists() and not root.is_dir():
+        raise ProjectError(f"{root}: exists and is not a folder")
+    source = Path(script).resolve() if script is not None else None
+    # Read the script before touching the disk: an unreadable one must leave nothing behind.
+    screenplay = load(source) if source is not None else None
+    name = title or (screenplay.title if screenplay and screenplay.title else "") or root.name
+    root.mkdir(parents=True, exist_ok=True)
+    if source is not None:
+        script_name = source.name
+        if source != root / script_name:
+            shutil.copyfile(source, root / script_name)
+    else:
+        script_name = "script.fountain"
+        (root / script_name).write_text(STARTER_SCRIPT.format(title=" ".join(name.split())), encoding="utf-8")
+    config = TEMPLATE.format(title=_toml_string(title or ""), script=_toml_string(script_name))
+    (root / CONFIG_NAME).write_text(config, encoding="utf-8")
+    Store.open(root / STORE_NAME).close()
+    return Project.open(root)
+
+
+def read_settings(path: Path) -> Settings:
+    """Read and check a ``clapboard.toml``; every problem names the file and the key."""
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ProjectError(f"{path}: not valid TOML ({exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProjectError(f"{path}: cannot be read ({exc})") from None
+    check = _Checker(path)
+    check.keys(doc, "", {"project", "run", "backends"})
+    project = check.table(doc, "project", {"title", "script", "out"})
+    run = check.table(doc, "run", {"executor", "jobs", "ray_address"})
+    backends = check.table(doc, "backends", set(CAPABILITIES))
+    defaults = Settings()
+    executor = check.string(run, "run.executor", defaults.executor)
+    if executor not in EXECUTORS:
+        check.fail("run.executor", f"must be one of {', '.join(map(repr, EXECUTORS))}, not {executor!r}")
+    jobs = run.get("jobs", defaults.jobs)
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0:
+        check.fail("run.jobs", f"must be a whole number, 0 or more, not {jobs!r}")
+    script = check.string(project, "project.script", defaults.script)
+    if not script:
+        check.fail("project.script", "must name the screenplay file")
+    chosen = dict(defaults.backends)
+    for capability, value in backends.items():
+        chosen[capability] = check.backend(capability, value, path.parent)
+    return Settings(
+        title=check.string(project, "project.title", defaults.title),
+        script=script,
+        out=check.string(project, "project.out", defaults.out) or defaults.out,
+        executor=executor,  # type: ignore[arg-type]
+        jobs=jobs,
+        ray_address=check.string(run, "run.ray_address", defaults.ray_address),
+        backends=chosen,
+    )
+
+
+class _Checker:
+    """Checks parts of a parsed settings file, raising ProjectError at the first problem."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str, problem: str) -> NoReturn:
+        raise ProjectError(f"{self.path}: {key} {problem}")
+
+    def keys(self, table: dict[str, Any], prefix: str, allowed: set[str]) -> None:
+        for key in table:
+            if key not in allowed:
+                where = f"{prefix}.{key}" if prefix else key
+                self.fail(where, f"is not a setting; known here: {', '.join(sorted(allowed))}")
+
+    def table(self, doc: dict[str, Any], key: str, allowed: set[str]) -> dict[str, Any]:
+        value = doc.get(key, {})
+        if not isinstance(value, dict):
+            self.fail(key, "must be a table ([" + key + "])")
+        self.keys(value, key, allowed)
+        return value
+
+    def string(self, table: dict[str, Any], key: str, default: str) -> str:
+        value = table.get(key.rpartition(".")[2], default)
+        if not isinstance(value, str):
+            self.fail(key, f"must be a string, not {value!r}")
+        return value
+
+    def backend(self, capability: str, value: Any, base: Path) -> BackendChoice:
+        key = f"backends.{capability}"
+        if isinstance(value, str):
+            value = {"name": value}
+        if not isinstance(value, dict):
+            self.fail(key, f"must be a backend name or a table with name, model and options, not {value!r}")
+        self.keys(value, key, {"name", "model", "options"})
+        name = value.get("name")
+        if not isinstance(name, str) or not name:
+            self.fail(f"{key}.name", "must name a backend")
+        model = value.get("model")
+        if model is not None and not isinstance(model, str):
+            self.fail(f"{key}.model", f"must be a file path, not {model!r}")
+        options = value.get("options", {})
+        if not isinstance(options, dict):
+            self.fail(f"{key}.options", "must be a table")
+        resolved = str((base / model).resolve()) if model else None
+        return BackendChoice(capability, name, resolved, tuple(sorted(options.items())))
+
+
+def _toml_string(text: str) -> str:
+    # A JSON string is a valid TOML basic string: same quotes, same escapes.
+    return json.dumps(text, ensure_ascii=False)

@@ -1,0 +1,208 @@
+"""What a filmmaker does with a project: make it, ask what is stale, review, export, collect garbage, read the history.
+
+Each function takes a :class:`~clapboard.project.Project` and returns plain
+data for the CLI or the studio to show; none of them prints.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from clapboard.engine.registry import identify
+from clapboard.errors import BackendUnavailable, StoreError
+from clapboard.plan.plan import build_plan
+from clapboard.plan.step import BackendIdentity, Step
+from clapboard.run.executors import Executor, LocalExecutor, RayExecutor
+from clapboard.run.explain import Verdict, explain
+from clapboard.run.scheduler import RunReport, default_jobs, run_plan
+from clapboard.screenplay.formats import load, write_atomic
+from clapboard.screenplay.model import TitleField, TitlePage
+from clapboard.store import Provenance, digest
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from clapboard.plan.plan import Plan
+    from clapboard.project import ExecutorName, Project
+    from clapboard.store import Collection, ReviewVerdict, RunRecord, Store, Take
+
+
+@dataclass(frozen=True)
+class Status:
+    """How a project stands: each step's verdict and the last run."""
+
+    verdicts: tuple[Verdict, ...]
+    last_run: RunRecord | None
+
+    @property
+    def stale(self) -> tuple[Verdict, ...]:
+        """The steps the next ``make`` would run."""
+        return tuple(v for v in self.verdicts if v.action == "run")
+
+    @property
+    def up_to_date(self) -> bool:
+        return not self.stale
+
+
+def plan_project(project: Project, store: Store) -> Plan:
+    """The project's plan as of now: its script and settings, and the reviews in its store."""
+    script = load(project.script_path)
+    if project.settings.title:
+        others = tuple(f for f in script.title_page.fields if f.key.lower() != "title")
+        script = replace(script, title_page=TitlePage((TitleField("Title", (project.settings.title,)), *others)))
+    identities: dict[str, BackendIdentity] = {}
+
+    def backend_for(capability: str) -> BackendIdentity:
+        if capability not in identities:
+            choice = project.settings.backends.get(capability)
+            if choice is None:
+                raise BackendUnavailable(capability, f"set a {capability} backend in clapboard.toml [backends]")
+            identities[capability] = identify(choice)
+        return identities[capability]
+
+    pins = {name: step_of(take) for name, take in store.pins().items()}
+    return build_plan(script, backends=backend_for, rejections=store.rejections(), pins=pins)
+
+
+def step_of(take: Take) -> Step:
+    """The step a stored take was made from, rebuilt from its provenance (how a pin enters a plan)."""
+    p = take.provenance
+    backend = BackendIdentity(p.backend, p.backend_version or "", p.model_hash or "") if p.backend else None
+    step = Step(p.kind, p.name, p.stage, json.loads(p.params), p.inputs, backend, take=p.take)
+    if step.key != p.key:
+        raise StoreError(f"take {p.key} of {p.name!r} does not match its own provenance")
+    return step
+
+
+def make(
+    project: Project,
+    *,
+    until: str | None = None,
+    jobs: int | None = None,
+    executor: ExecutorName | None = None,
+    progress: bool = False,
+    console: Console | None = None,
+) -> RunReport:
+    """Make the project (up to stage ``until``), then export the latest outputs into ``out/``.
+
+    ``jobs`` and ``executor`` override ``clapboard.toml``.
+    """
+    settings = project.settings
+    chosen = executor or settings.executor
+    count = jobs if jobs is not None else settings.jobs
+    with project.open_store() as store, store.lock():
+        plan = plan_project(project, store)
+        runner: Executor = (
+            RayExecutor(count, settings.ray_address) if chosen == "ray" else LocalExecutor(count or default_jobs())
+        )
+        try:
+            report = run_plan(
+                plan,
+                store,
+                until=until,
+                executor=runner,
+                choices=settings.backends,
+                progress=progress,
+                console=console,
+            )
+        finally:
+            runner.close()
+        return replace(report, exported=tuple(_export(project, plan, store)))
+
+
+def dry_run(project: Project, *, until: str | None = None) -> list[Verdict]:
+    """What ``make`` would run and reuse, and why; changes nothing."""
+    with project.open_store() as store:
+        return explain(plan_project(project, store), store, until=until)
+
+
+def status(project: Project) -> Status:
+    """Which steps are stale and why, and how the last run ended."""
+    with project.open_store() as store:
+        verdicts = explain(plan_project(project, store), store)
+        runs = store.runs(limit=1)
+    return Status(tuple(verdicts), runs[0] if runs else None)
+
+
+def export(project: Project) -> list[Path]:
+    """Copy the latest outputs into the project's ``out/`` folder; returns the files written."""
+    with project.open_store() as store:
+        return _export(project, plan_project(project, store), store)
+
+
+def _export(project: Project, plan: Plan, store: Store) -> list[Path]:
+    made = store.made(step.key for step in plan.exports)
+    latest = store.latest_keys()
+    written: list[Path] = []
+    for step in plan.exports:
+        # A stale output is still the latest one made; status says it is stale.
+        key = step.key if step.key in made else latest.get(step.name)
+        if key is None or step.export is None:
+            continue
+        target = project.out_path / step.export
+        data = store.output(key)
+        if not target.is_file() or target.read_bytes() != data:
+            write_atomic(target, data)
+            written.append(target)
+    return written
+
+
+def collect_garbage(project: Project) -> Collection:
+    """Delete outputs the current plan no longer uses; approved, pinned and latest ones are always kept."""
+    with project.open_store() as store, store.lock():
+        plan = plan_project(project, store)
+        return store.collect(step.key for step in plan)
+
+
+def review(project: Project, name: str, verdict: ReviewVerdict, reviewer: str, note: str = "") -> Take:
+    """Accept, reject, pin or unpin the take step ``name`` last produced; the next plan follows the verdict."""
+    with project.open_store() as store:
+        current = _latest(store, name)
+        store.review(current.key, verdict, reviewer, note)
+        return current
+
+
+def replace_take(project: Project, name: str, data: bytes, reviewer: str, note: str = "") -> Take:
+    """Put a person's own file in place of the take step ``name`` last produced: human-made, approved and pinned."""
+    with project.open_store() as store, store.lock():
+        current = _latest(store, name)
+        made = step_of(current)
+        # The replacement is keyed like any step, so a pin on it rebuilds into the plan the usual way.
+        own = Step(
+            made.kind,
+            made.name,
+            made.stage,
+            {**made.params, "replaced_by": digest(data)},
+            made.inputs,
+            None,
+            take=made.take,
+        )
+        provenance = Provenance(
+            key=own.key,
+            name=own.name,
+            stage=own.stage,
+            kind=own.kind,
+            slate=own.slate,
+            take=own.take,
+            seed=own.seed,
+            params=own.params_json,
+            inputs=own.inputs,
+            made_by="human",
+        )
+        return store.replace(current.key, provenance, data, reviewer, note)
+
+
+def _latest(store: Store, name: str) -> Take:
+    found = store.latest().get(name)
+    if found is None:
+        raise StoreError(f"no step named {name!r} has made anything yet; run `clapboard make` first")
+    return found
+
+
+def history(project: Project, limit: int | None = 20) -> list[RunRecord]:
+    """The project's runs, newest first."""
+    with project.open_store() as store:
+        return store.runs(limit)
