@@ -101,7 +101,12 @@ def test_converts_to_every_format(script: Screenplay, tmp_path: Path, suffix: st
 def test_demo_writes_every_output_and_prints_the_stats(tmp_path: Path) -> None:
     screen = io.StringIO()
     written = demo.run(out=tmp_path / "demo-out", console=Console(file=screen, width=100))
-    assert sorted(p.suffix for p in written) == [".fdx", ".html", ".json", ".pdf"]
-    assert all(p.exists() and p.parent == tmp_path / "demo-out" for p in written)
+    converted = [p for p in written if p.parent == tmp_path / "demo-out"]
+    assert sorted(p.suffix for p in converted) == [".fdx", ".html", ".json", ".pdf"]
+    assert all(p.exists() for p in written)
+    assert tmp_path / "demo-out" / "film" / "out" / "breakdown.json" in written
+    again = io.StringIO()
+    demo.run(out=tmp_path / "demo-out", console=Console(file=again, width=100))
+    assert "made 0, reused" in again.getvalue()
     assert "CONCERT PITCH" in screen.getvalue()
     assert "one page a minute" in screen.getvalue()

@@ -23,6 +23,8 @@ from typer.core import TyperGroup
 
 import clapboard
 from clapboard.errors import ClapboardError, FormatError, ScriptError
+from clapboard.project import EXECUTORS, Project, ProjectError, new_project
+from clapboard.run import production
 from clapboard.screenplay.formats import find_format
 from clapboard.screenplay.stats import ScriptStats, script_stats
 
@@ -153,6 +155,127 @@ def stats(
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         Console().print(stats_report(result))
+
+
+# --- projects: the pipeline over a folder with clapboard.toml, the script and its store ---------------------------
+
+ProjectArg = Annotated[
+    Path,
+    typer.Argument(metavar="[PROJECT]", help="The project folder, or any folder inside it.", show_default=False),
+]
+
+
+@app.command()
+def new(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Folder to create the project in.", show_default=False)],
+    source: Annotated[
+        Path | None,
+        typer.Option("--from", metavar="SCRIPT", help="Start from this screenplay (copied in unchanged)."),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="The film's title, if not the script's own.")] = None,
+) -> None:
+    """Create a project: `clapboard.toml` (every setting documented), the script and an empty store.
+
+    **Examples**
+
+        clapboard new my-film --from draft.fountain
+        clapboard new my-film --title "Concert Pitch"   # starts from a one-scene script
+    """
+    project = new_project(folder, source, title=title)
+    typer.echo(f"created {project.root} with {project.script_path.name}; next: clapboard make {folder}")
+
+
+@app.command()
+def make(
+    project: ProjectArg = Path("."),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would run and why; run nothing.")] = False,
+    until: Annotated[str | None, typer.Option(metavar="STAGE", help="Stop after this stage.")] = None,
+    jobs: Annotated[int | None, typer.Option(metavar="N", help="Steps at once (default from clapboard.toml).")] = None,
+    executor: Annotated[
+        str | None, typer.Option(metavar="local|ray", help="Where steps run (default from clapboard.toml).")
+    ] = None,
+) -> None:
+    """Make the film: run every step whose inputs changed, reuse the rest, export into `out/`.
+
+    A step runs only for a reason `--dry-run` prints (new, input changed, params
+    changed, backend changed, a rejected take). A run that is killed resumes
+    where it stopped.
+
+    **Examples**
+
+        clapboard make my-film --dry-run
+        clapboard make my-film --until breakdown
+        clapboard make my-film --executor ray --jobs 8
+    """
+    opened = Project.open(project)
+    if dry_run:
+        verdicts = production.dry_run(opened, until=until)
+        for verdict in verdicts:
+            typer.echo(str(verdict))
+        runs = sum(v.action == "run" for v in verdicts)
+        typer.echo(f"{runs} to run, {len(verdicts) - runs} to reuse")
+        return
+    if executor is not None and executor not in EXECUTORS:
+        raise ProjectError(f"--executor: {executor!r} is not one of {', '.join(EXECUTORS)}")
+    console = Console(stderr=True)
+    report = production.make(
+        opened, until=until, jobs=jobs, executor=executor, progress=console.is_terminal, console=console
+    )
+    typer.echo(f"made {report.ran}, reused {report.reused} of {report.planned} steps in {report.seconds:.2f} s")
+    for path in report.exported:
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def status(project: ProjectArg = Path(".")) -> None:
+    """What the next `make` would run, and why; and how the last run ended."""
+    state = production.status(Project.open(project))
+    last = state.last_run
+    if last is not None:
+        typer.echo(f"last run: {last.status}, {last.started_at}, made {last.ran}, reused {last.reused}")
+    for verdict in state.stale:
+        typer.echo(str(verdict))
+    typer.echo("up to date" if state.up_to_date else f"{len(state.stale)} of {len(state.verdicts)} steps stale")
+
+
+@app.command()
+def export(project: ProjectArg = Path(".")) -> None:
+    """Copy the latest outputs into the project's `out/` folder."""
+    for path in production.export(Project.open(project)):
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def gc(project: ProjectArg = Path(".")) -> None:
+    """Delete stored outputs nothing uses any more; approved, pinned and latest takes are always kept."""
+    done = production.collect_garbage(Project.open(project))
+    typer.echo(
+        f"removed {done.blobs_removed} blobs ({done.bytes_freed:,} bytes) and {done.takes_dropped} takes;"
+        f" kept {done.blobs_kept} blobs"
+    )
+
+
+@app.command()
+def history(
+    project: ProjectArg = Path("."),
+    limit: Annotated[int, typer.Option(metavar="N", help="How many runs, newest first.")] = 20,
+) -> None:
+    """The project's runs, newest first: when, how they ended, what they made and reused."""
+    table = Table(title="Runs", title_justify="left")
+    for heading in ("#", "Started", "Status", "Executor", "Until", "Ran", "Reused", "Planned"):
+        table.add_column(heading, justify="right" if heading in ("#", "Ran", "Reused", "Planned") else "left")
+    for run in production.history(Project.open(project), limit):
+        table.add_row(
+            str(run.id),
+            run.started_at,
+            run.status,
+            f"{run.executor} x{run.jobs}",
+            run.until_stage or "",
+            str(run.ran),
+            str(run.reused),
+            str(run.planned),
+        )
+    Console().print(table)
 
 
 def stats_report(result: ScriptStats) -> RenderableType:

@@ -1,12 +1,14 @@
 """``make demo``: the sample screenplay through Clapboard, start to finish so far.
 
 Reads ``examples/concert-pitch.fountain``, writes it to ``demo-out/`` as PDF,
-HTML, Final Draft and JSON, and prints its statistics. Each later stage of the
+HTML, Final Draft and JSON, prints its statistics, then makes it as a project
+in ``demo-out/film`` (run again, it reuses what it made). Each later stage of the
 pipeline adds its step here, so this file stays the shortest tour of the API.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -15,6 +17,8 @@ from rich.text import Text
 
 import clapboard
 from clapboard.cli import stats_report
+from clapboard.project import CONFIG_NAME, Project, new_project
+from clapboard.run import make
 from clapboard.screenplay.stats import script_stats
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +44,16 @@ def run(sample: Path = SAMPLE, out: Path = OUT, console: Console | None = None) 
 
     console.print()
     console.print(stats_report(stats))
-    return written
+
+    # The same script as a project: the engine plans it and makes what changed since last time.
+    folder = out / "film"
+    project = Project.open(folder) if (folder / CONFIG_NAME).exists() else new_project(folder, sample)
+    shutil.copyfile(sample, project.script_path)
+    report = make(project, progress=console.is_terminal, console=console)
+    console.print(f"made {report.ran}, reused {report.reused} of {report.planned} steps in {report.seconds:.2f} s")
+    for path in report.exported:
+        console.print(f"wrote {path}", markup=False)
+    return [*written, *report.exported]
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ from clapboard.run import plan_project
 pytestmark = pytest.mark.slow
 
 #: The command under test; the one place to change when `clapboard make` takes over.
-MAKE = [sys.executable, "-m", "clapboard.run", "make"]
+MAKE = [sys.executable, "-m", "clapboard", "make"]
 
 SCENES = 240
 KILLS = 20
