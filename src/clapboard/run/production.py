@@ -17,10 +17,10 @@ from clapboard.plan.plan import build_plan
 from clapboard.plan.step import BackendIdentity, Step
 from clapboard.run.executors import Executor, LocalExecutor, RayExecutor
 from clapboard.run.explain import Verdict, explain
-from clapboard.run.scheduler import RunReport, default_jobs, run_plan
+from clapboard.run.scheduler import RunReport, default_jobs, provenance_of, run_plan
 from clapboard.screenplay.formats import load, write_atomic
 from clapboard.screenplay.model import TitleField, TitlePage
-from clapboard.store import Provenance, digest
+from clapboard.store import digest
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -180,18 +180,7 @@ def replace_take(project: Project, name: str, data: bytes, reviewer: str, note: 
             None,
             take=made.take,
         )
-        provenance = Provenance(
-            key=own.key,
-            name=own.name,
-            stage=own.stage,
-            kind=own.kind,
-            slate=own.slate,
-            take=own.take,
-            seed=own.seed,
-            params=own.params_json,
-            inputs=own.inputs,
-            made_by="human",
-        )
+        provenance = provenance_of(own, human=True)
         return store.replace(current.key, provenance, data, reviewer, note)
 
 

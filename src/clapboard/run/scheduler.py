@@ -191,7 +191,9 @@ class _Shoot:
                         except OSError as exc:
                             self.fail(step, StoreError(f"cannot write its output to {self.store.root}: {exc}"))
                             continue
-                        self.store.catalog_take(_provenance(step, made, self.run_id), blob, len(made.data))
+                        self.store.catalog_take(
+                            provenance_of(step, made=made, run_id=self.run_id), blob, len(made.data)
+                        )
                         self.finished.add(step.key)
                         display.finished()
                         for later in self.dependents.get(step.key, ()):
@@ -205,8 +207,11 @@ class _Shoot:
         self.failed += 1
 
 
-def _provenance(step: Step, made: Made, run_id: int) -> Provenance:
-    backend = step.backend
+def provenance_of(
+    step: Step, *, made: Made | None = None, run_id: int | None = None, human: bool = False
+) -> Provenance:
+    """The ledger row for an output of ``step``: made by a backend (``made``) or by a person (``human``)."""
+    backend = None if human else step.backend
     return Provenance(
         key=step.key,
         name=step.name,
@@ -220,8 +225,9 @@ def _provenance(step: Step, made: Made, run_id: int) -> Provenance:
         backend=backend.name if backend else None,
         backend_version=backend.version if backend else None,
         model_hash=backend.model_hash if backend else None,
-        prompt=made.prompt,
-        seconds=made.seconds,
+        prompt=made.prompt if made else None,
+        made_by="human" if human else "machine",
+        seconds=made.seconds if made else 0.0,
         run_id=run_id,
     )
 
