@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -24,7 +25,7 @@ from typer.core import TyperGroup
 import clapboard
 from clapboard.errors import ClapboardError, FormatError, ScriptError
 from clapboard.project import EXECUTORS, Project, ProjectError, new_project
-from clapboard.run import production
+from clapboard.run import paperwork, production
 from clapboard.screenplay.formats import find_format
 from clapboard.screenplay.stats import ScriptStats, script_stats
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from rich.console import RenderableType
+
+    from clapboard import writers
 
 #: Exit status for input the user can fix (a bad script, an unknown format), as the parser uses for bad usage.
 EXIT_BAD_INPUT = 2
@@ -173,6 +176,10 @@ def new(
         typer.Option("--from", metavar="SCRIPT", help="Start from this screenplay (copied in unchanged)."),
     ] = None,
     title: Annotated[str | None, typer.Option(help="The film's title, if not the script's own.")] = None,
+    logline: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Have the writers' room write the script from this logline.")
+    ] = None,
+    pages: Annotated[int, typer.Option(metavar="N", help="Pages the script from --logline runs.")] = 3,
 ) -> None:
     """Create a project: `clapboard.toml` (every setting documented), the script and an empty store.
 
@@ -180,9 +187,90 @@ def new(
 
         clapboard new my-film --from draft.fountain
         clapboard new my-film --title "Concert Pitch"   # starts from a one-scene script
+        clapboard new my-film --logline "A retired safecracker takes one last job." --pages 5
     """
+    if logline is not None:
+        if source is not None:
+            raise ProjectError("--from and --logline both give the script; choose one")
+        from clapboard import writers  # the writers' room loads pydantic: only for the commands that write
+
+        _report_draft(writers.new_from_logline(folder, logline, pages=pages, title=title, progress=_tty()))
+        typer.echo(f"next: clapboard make {folder}")
+        return
     project = new_project(folder, source, title=title)
     typer.echo(f"created {project.root} with {project.script_path.name}; next: clapboard make {folder}")
+
+
+@app.command()
+def write(
+    logline: Annotated[str, typer.Argument(metavar="LOGLINE", help="The film in a sentence.", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="The Fountain file to write.")] = Path(
+        "script.fountain"
+    ),
+    pages: Annotated[int, typer.Option(metavar="N", help="Pages the script runs (within 20%).")] = 3,
+    structure: Annotated[
+        str, typer.Option(metavar="three-act|fifteen-beat", help="The beat sheet the story follows.")
+    ] = "three-act",
+    rewrite: Annotated[
+        list[str] | None, typer.Option(metavar="SCENE", help="Write a new take of this scene (repeatable).")
+    ] = None,
+    punch_up: Annotated[
+        list[str] | None, typer.Option(metavar="SCENE", help="Punch up this scene's dialogue (repeatable).")
+    ] = None,
+    endings: Annotated[int, typer.Option(metavar="N", help="Write N alternative endings.")] = 0,
+    after_beat: Annotated[
+        int | None, typer.Option(metavar="BEAT", help="Write alternative continuations after this beat.")
+    ] = None,
+    takes: Annotated[int, typer.Option(metavar="N", help="Alternatives per --after-beat and --punch-up.")] = 2,
+) -> None:
+    """Write a screenplay from a logline: premise, cast, beat sheet, outline, scenes, all reviewable steps.
+
+    Every step is cached, so running again reuses what is written. Scenes you
+    edited in FILE are never overwritten: a new take of one is offered (in a
+    terminal) or written beside FILE in `FILE.variants/`, with the alternatives.
+
+    **Examples**
+
+        clapboard write "A retired safecracker takes one last job." --pages 5 -o heist.fountain
+        clapboard write "A retired safecracker takes one last job." --pages 5 -o heist.fountain --rewrite 3
+        clapboard write "A retired safecracker takes one last job." -o heist.fountain --punch-up 2 --endings 2
+    """
+    from clapboard import writers  # the writers' room loads pydantic: only for the commands that write
+
+    variants = writers.Variants(after_beat, takes, endings, tuple(punch_up or ()))
+    ask = _tty()
+
+    def replace_edited(number: str) -> bool:
+        return typer.confirm(f"You edited scene {number}; replace it with the new take?", default=False)
+
+    draft = writers.write(
+        logline,
+        output,
+        pages=pages,
+        structure=structure,
+        variants=variants,
+        rewrite=tuple(rewrite or ()),
+        replace_edited=replace_edited if ask else None,
+        progress=ask,
+    )
+    _report_draft(draft)
+
+
+def _tty() -> bool:
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def _report_draft(draft: writers.Draft) -> None:
+    for note in draft.notes:
+        typer.echo(f"note: {note}")
+    typer.echo(
+        f"wrote {draft.script}: {draft.title!r}, {draft.pages} pages, {draft.scenes} scenes, "
+        f"cast {', '.join(draft.cast)} ({draft.backend}; {draft.made} steps made, {draft.reused} reused)"
+    )
+    for number in draft.kept:
+        typer.echo(f"kept your edit of scene {number}")
+    for path in draft.variants:
+        typer.echo(f"variant: {path}")
 
 
 @app.command()
@@ -276,6 +364,43 @@ def history(
             str(run.planned),
         )
     Console().print(table)
+
+
+# --- the director's assistant on a bare script (inside a project these are steps of `clapboard make`) ------------
+
+ScriptArg = Annotated[
+    Path, typer.Argument(metavar="SCRIPT", help="The script: .fountain, .fdx or .json.", show_default=False)
+]
+OutOption = Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Folder to write into.")]
+
+
+@app.command()
+def breakdown(script: ScriptArg, out: OutOption = Path(".")) -> None:
+    """Break a script down as a first AD would: breakdown.json, .csv and .html, continuity.json, arc.json.
+
+    The HTML holds the stripboard, the day-out-of-days, a colour-coded breakdown
+    sheet per scene, each character's scenes, the emotional arc and the continuity flags.
+
+    **Examples**
+
+        clapboard breakdown draft.fountain
+        clapboard breakdown draft.fdx -o prep/
+    """
+    for path in paperwork.write_breakdown(script, out):
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def shots(script: ScriptArg, out: OutOption = Path(".")) -> None:
+    """Plan the coverage of a script: shots.json, .csv and .html with a floor plan per scene.
+
+    **Examples**
+
+        clapboard shots draft.fountain
+        clapboard shots draft.fountain -o prep/
+    """
+    for path in paperwork.write_shots(script, out):
+        typer.echo(f"wrote {path}")
 
 
 def stats_report(result: ScriptStats) -> RenderableType:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import wave
 
 from PIL import Image
@@ -51,3 +52,31 @@ def test_alignment_spreads_the_words_over_the_recording() -> None:
 def test_text_and_translation_keep_the_words() -> None:
     assert stand_in.generate("one two three", seed=255, max_tokens=3) == "[stand-in 000000ff] one"
     assert stand_in.translate("Coffee?", source="en", target="fr") == "Coffee?"
+
+
+def test_with_a_schema_the_text_is_the_least_json_the_schema_allows() -> None:
+    shot = {
+        "type": "object",
+        "required": ["index", "size", "lens_mm", "subject"],
+        "properties": {
+            "index": {"type": "integer", "exclusiveMinimum": 0},
+            "size": {"enum": ["WS", "MS", "CU"]},
+            "lens_mm": {"type": "integer", "minimum": 10, "maximum": 300},
+            "subject": {"type": "string", "pattern": "^[A-Z][A-Z' -]{1,29}$"},
+            "note": {"type": "string"},
+        },
+    }
+    schema = {
+        "type": "object",
+        "required": ["scene", "shots", "day"],
+        "properties": {
+            "scene": {"anyOf": [{"type": "string", "minLength": 1}, {"type": "null"}]},
+            "shots": {"type": "array", "items": {"$ref": "#/$defs/Shot"}, "minItems": 2},
+            "day": {"type": "boolean"},
+            "notes": {"type": "array", "items": {"type": "string"}},
+        },
+        "$defs": {"Shot": shot},
+    }
+    least = {"index": 1, "size": "WS", "lens_mm": 10, "subject": "XX"}
+    answer = stand_in.generate("a shot list, please", seed=1, schema=schema)
+    assert json.loads(answer) == {"scene": "x", "shots": [least, least], "day": False}

@@ -1,6 +1,8 @@
-"""Small real screenplays built straight from the model, for the plan, engine and run tests."""
+"""Small real screenplays built straight from the model, and what lies downstream of a step, for plan and run tests."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from clapboard.screenplay import (
     Action,
@@ -14,6 +16,9 @@ from clapboard.screenplay import (
     TitleField,
     TitlePage,
 )
+
+if TYPE_CHECKING:
+    from clapboard.plan import Plan
 
 Speech = tuple[str, str]
 
@@ -62,3 +67,14 @@ def with_parenthetical() -> Screenplay:
     """One scene whose speech carries a parenthetical, to check it is not counted as spoken."""
     speech = Dialogue(Character("MARY", ("V.O.",)), (Parenthetical("(softly)"), Line("Three words here.")))
     return Screenplay(elements=(heading("INT. HALL - DAY"), speech))
+
+
+def downstream(plan: Plan, *names: str) -> set[str]:
+    """The names of the steps that read any of the steps ``names``, directly or through other steps."""
+    reached = {plan.by_name[name].key for name in names}
+    found: set[str] = set()
+    for step in plan:  # in dependency order, so every input is reached before the steps that read it
+        if reached.intersection(step.inputs):
+            reached.add(step.key)
+            found.add(step.name)
+    return found

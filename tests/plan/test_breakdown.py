@@ -54,9 +54,10 @@ def test_unknown_scene_data_is_a_plan_error() -> None:
 
 
 def test_the_breakdown_lists_scenes_characters_and_locations() -> None:
-    document = json.loads(made(build_plan(night_shift()))["breakdown"])
+    document = json.loads(made(build_plan(night_shift()).until("breakdown"))["breakdown"])
     assert document["title"] == "Night Shift"
-    assert document["scenes"][0] == {
+    first = document["scenes"][0]
+    assert {k: first[k] for k in ("number", "heading", "setting", "location", "time", "day_night", "synopsis")} == {
         "number": "1",
         "heading": "INT. DINER - NIGHT",
         "setting": "INT",
@@ -64,10 +65,15 @@ def test_the_breakdown_lists_scenes_characters_and_locations() -> None:
         "time": "NIGHT",
         "day_night": "NIGHT",
         "synopsis": "Mary meets Joe.",
-        "cast": ["MARY", "JOE"],
-        "speeches": {"MARY": 1, "JOE": 1},
-        "words": {"MARY": 1, "JOE": 4},
     }
+    assert (first["cast"], first["speeches"], first["words"]) == (
+        ["MARY", "JOE"],
+        {"MARY": 1, "JOE": 1},
+        {"MARY": 1, "JOE": 4},
+    )
+    assert first["elements"]["effects"] == ["rain"]
+    assert first["seconds"] == first["eighths"] * 7.5
+    assert first["length"] == "1/8"
     assert [(c["name"], c["scenes"], c["speeches"]) for c in document["characters"]] == [
         ("MARY", ["1", "2"], 2),
         ("JOE", ["1", "2"], 2),
@@ -80,6 +86,21 @@ def test_the_breakdown_lists_scenes_characters_and_locations() -> None:
 
 
 def test_parentheticals_are_not_counted_as_spoken_words() -> None:
-    document = json.loads(made(build_plan(with_parenthetical()))["breakdown"])
+    document = json.loads(made(build_plan(with_parenthetical()).until("breakdown"))["breakdown"])
     assert document["title"] == ""
-    assert document["characters"] == [{"name": "MARY", "scenes": ["1"], "speeches": 1, "words": 3}]
+    assert document["characters"] == [{"name": "MARY", "scenes": ["1"], "speeches": 1, "words": 3, "appears": ["1"]}]
+
+
+def test_the_breakdown_has_a_schedule_a_spreadsheet_and_the_category_colours() -> None:
+    outputs = made(build_plan(night_shift()).until("breakdown"))
+    document = json.loads(outputs["breakdown"])
+    colours = {c["key"]: c["colour"] for c in document["categories"]}
+    assert (colours["cast"], colours["props"], colours["extras"]) == ("#e53935", "#8e24aa", "#43a047")
+    plan = document["schedule"]
+    # Both diner scenes shot together, the day one first; the car park after.
+    assert [s["number"] for s in plan["strips"]] == ["3", "1", "2"]
+    assert [s["colour"] for s in plan["strips"]] == ["#ffffff", "#90caf9", "#a5d6a7"]
+    assert {c["name"]: c["codes"] for c in plan["cast"]}["SAM"] == ["SWF"]
+    rows = outputs["breakdown/csv"].decode().splitlines()
+    assert rows[0].startswith("scene,heading,int/ext,location,time,day/night,pages,seconds,cast")
+    assert rows[1].startswith("1,INT. DINER - NIGHT,INT,DINER,NIGHT,NIGHT,1/8,7.5,MARY; JOE")

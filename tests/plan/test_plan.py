@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +13,9 @@ import pytest
 from clapboard.plan import BackendIdentity, Job, PlanError, Planner, Stage, build_plan, kind
 from clapboard.screenplay import Screenplay
 
-from .scripts import night_shift, scene, screenplay
+from .scripts import downstream, night_shift, scene, screenplay
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @kind("test-join")
@@ -23,13 +28,19 @@ def _write(job: Job) -> bytes:
     return job.step.name.encode()
 
 
-def _keys(script: Screenplay, **options: Any) -> dict[str, str]:
-    return {step.name: step.key for step in build_plan(script, **options)}
+def _keys(script: Screenplay, *, until: str | None = None, **options: Any) -> dict[str, str]:
+    plan = build_plan(script, **options)
+    return {step.name: step.key for step in (plan.until(until) if until else plan)}
 
 
-def test_the_pipeline_plans_scenes_then_their_breakdowns() -> None:
+def _changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {name for name in before if before[name] != after[name]}
+
+
+def test_the_pipeline_plans_every_stage_in_order() -> None:
+    # The one place the whole stage list is spelled out: a stage added, dropped or reordered shows up here.
     plan = build_plan(night_shift())
-    assert plan.stages[:2] == ("script", "breakdown")
+    assert plan.stages == ("script", "breakdown", "arc", "shots", "breakdown-report", "shots-report")
     assert [s.name for s in plan] == [
         "scene/1",
         "scene/2",
@@ -38,11 +49,39 @@ def test_the_pipeline_plans_scenes_then_their_breakdowns() -> None:
         "scene/2/breakdown",
         "scene/3/breakdown",
         "breakdown",
+        "breakdown/csv",
+        "continuity",
+        "scene/1/arc",
+        "scene/2/arc",
+        "scene/3/arc",
+        "arc",
+        "scene/1/shots",
+        "scene/2/shots",
+        "scene/3/shots",
+        "shots",
+        "shots/csv",
+        "arc/chart",
+        "breakdown/report",
+        "scene/1/floor-plan",
+        "scene/2/floor-plan",
+        "scene/3/floor-plan",
+        "shots/report",
     ]
+    assert [s.export for s in plan.exports] == [
+        "breakdown.json",
+        "breakdown.csv",
+        "continuity.json",
+        "arc.json",
+        "shots.json",
+        "shots.csv",
+        "breakdown.html",
+        "shots.html",
+    ]
+    per_scene = tuple(plan.by_name[f"scene/{n}/breakdown"].key for n in (1, 2, 3))
     film = plan.by_name["breakdown"]
-    assert film.inputs == tuple(plan.by_name[f"scene/{n}/breakdown"].key for n in (1, 2, 3))
-    assert film.export == "breakdown.json"
-    assert plan.exports == (film,)
+    assert (film.inputs, film.export) == (per_scene, "breakdown.json")
+    assert plan.by_name["continuity"].inputs == per_scene
+    assert plan.by_name["breakdown/csv"].inputs == (film.key,)
 
 
 def test_the_same_script_gives_the_same_keys() -> None:
@@ -50,27 +89,46 @@ def test_the_same_script_gives_the_same_keys() -> None:
 
 
 def test_a_changed_line_changes_exactly_the_keys_downstream_of_it() -> None:
-    before = _keys(night_shift())
-    after = _keys(night_shift(last_line="Always."))
-    changed = {name for name in before if before[name] != after[name]}
-    assert changed == {"scene/2", "scene/2/breakdown", "breakdown"}
+    early = _changed(
+        _keys(night_shift(), until="breakdown"), _keys(night_shift(last_line="Always."), until="breakdown")
+    )
+    assert early == {"scene/2", "scene/2/breakdown", "breakdown", "breakdown/csv", "continuity"}
+    # The whole pipeline: the scene, everything that reads it however indirectly, and nothing else.
+    plan = build_plan(night_shift())
+    changed = _changed(_keys(night_shift()), _keys(night_shift(last_line="Always.")))
+    assert changed == {"scene/2"} | downstream(plan, "scene/2")
+    assert not {name for name in changed if name.startswith(("scene/1", "scene/3"))}
 
 
 def test_line_numbers_are_not_content() -> None:
     script = night_shift()
     shifted = Screenplay(script.title_page, tuple(replace(el, line=el.line + 40) for el in script.elements))
-    assert _keys(shifted) == _keys(script)
+    before, after = _keys(script), _keys(shifted)
+    changed = _changed(before, after)
+    # Every step of a scene, from the scene itself to its floor plan, sees it without line numbers, so moving
+    # scenes about remakes none of them. Only the film-wide continuity report and shot list carry the lines as
+    # parameters, on purpose: their flags and shots cite script lines. They, and what reads them, move.
+    assert {name: key for name, key in after.items() if name.startswith("scene/")} == {
+        name: key for name, key in before.items() if name.startswith("scene/")
+    }
+    assert changed == {"continuity", "shots"} | downstream(build_plan(script), "continuity", "shots")
 
 
 def test_a_scene_added_in_front_leaves_the_other_scenes_steps_as_they_were() -> None:
     base = night_shift()
-    first = scene("EXT. ROOFTOP - DAWN", ("JOE", "Morning."))
+    # Mary, who already speaks first, opens it: every scene's breakdown reads the film's roster (its characters in
+    # order of first appearance), so a new scene that brought in or reordered characters would remake them all.
+    first = scene("EXT. ROOFTOP - DAWN", ("MARY", "Morning."))
     longer = Screenplay(base.title_page, first + base.elements)
     before = set(_keys(base).values())
-    after = _keys(longer)
-    new = {name for name, key in after.items() if key not in before}
+    early = {name for name, key in _keys(longer, until="breakdown").items() if key not in before}
     # The old scenes are renumbered but their content, and so their keys, are unchanged.
-    assert new == {"scene/1", "scene/1/breakdown", "breakdown"}
+    assert early == {"scene/1", "scene/1/breakdown", "breakdown", "breakdown/csv", "continuity"}
+    new = {name for name, key in _keys(longer).items() if key not in before}
+    old_scenes = {name for name in new if name.startswith("scene/") and name.split("/")[1] != "1"}
+    # Except, on purpose, the coverage of the scene that now follows the new one (it reads where the scene before
+    # it played) and the floor plans, whose drawings are titled with the scenes' new numbers.
+    assert old_scenes == {"scene/2/shots", "scene/2/floor-plan", "scene/3/floor-plan", "scene/4/floor-plan"}
 
 
 def test_a_changed_input_moves_every_step_downstream_and_no_other() -> None:
@@ -108,6 +166,46 @@ def test_a_backend_change_moves_only_the_steps_it_serves() -> None:
         build_plan(Screenplay(), stages=stages)
 
 
+def test_a_stage_plans_a_backend_step_only_when_the_settings_serve_its_capability() -> None:
+    asked: list[tuple[bool, bool]] = []
+
+    def pitch(plan: Planner, script: Screenplay) -> None:
+        asked.append((plan.can_serve("text"), plan.can_serve("image")))
+        if plan.can_serve("text"):
+            plan.add("test-write", "logline")
+
+    def text_only(capability: str) -> BackendIdentity | None:
+        return BackendIdentity("stand-in", "1") if capability == "text" else None
+
+    stages = [Stage("pitch", pitch)]
+    assert [s.name for s in build_plan(Screenplay(), stages=stages, backends=text_only)] == ["logline"]
+    assert [s.name for s in build_plan(Screenplay(), stages=stages, backends=lambda capability: None)] == []
+    assert [s.name for s in build_plan(Screenplay(), stages=stages)] == []
+    assert asked == [(True, False), (False, False), (False, False)]
+    # Asking for a step anyway is a planning mistake, not a quiet omission.
+    insists = Stage("insists", lambda plan, script: plan.add("test-write", "logline"))
+    with pytest.raises(PlanError, match="needs a text backend and none was configured"):
+        build_plan(Screenplay(), stages=[insists], backends=lambda capability: None)
+    # The pipeline's shot list is refined by a text backend when the settings choose one, and only then.
+    refined = [s.name for s in build_plan(night_shift(), backends=text_only) if s.kind == "scene-shots-refined"]
+    assert refined == ["scene/1/shots/refined", "scene/2/shots/refined", "scene/3/shots/refined"]
+    assert not [s for s in build_plan(night_shift(), backends=lambda capability: None) if s.backend]
+
+
+def test_planning_loads_no_language_model_or_plotting_library() -> None:
+    # Every `clapboard make`, `status` and dry run builds the whole plan; the models load in the steps that use them.
+    heavy = ("spacy", "matplotlib", "vaderSentiment", "nrclex")
+    code = (
+        "import sys\n"
+        "from clapboard.plan import BackendIdentity, build_plan\n"
+        "from tests.plan.scripts import night_shift\n"
+        "build_plan(night_shift(), backends=lambda capability: BackendIdentity('stand-in', '1'))\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    found = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"
+
+
 def test_a_rejection_gives_the_step_a_new_take_and_moves_what_follows() -> None:
     plan = build_plan(night_shift())
     target = plan.by_name["scene/2/breakdown"]
@@ -116,7 +214,13 @@ def test_a_rejection_gives_the_step_a_new_take_and_moves_what_follows() -> None:
     assert (redone.take, redone.slate) == (2, target.slate)
     assert redone.seed != target.seed
     moved = {s.name for s in again if s.key != plan.by_name[s.name].key}
-    assert moved == {"scene/2/breakdown", "breakdown"}
+    assert moved & {s.name for s in plan.until("breakdown")} == {
+        "scene/2/breakdown",
+        "breakdown",
+        "breakdown/csv",
+        "continuity",
+    }
+    assert moved == {"scene/2/breakdown"} | downstream(plan, "scene/2/breakdown")
 
 
 def test_a_pinned_step_keeps_its_take_when_upstream_changes() -> None:
@@ -133,7 +237,10 @@ def test_a_pinned_step_keeps_its_take_when_upstream_changes() -> None:
 def test_until_keeps_the_named_stage_and_everything_before_it() -> None:
     plan = build_plan(night_shift())
     assert {s.stage for s in plan.until("script")} == {"script"}
-    assert len(plan.until("breakdown")) == len(plan)
+    early = plan.until("breakdown")
+    assert {s.stage for s in early} == {"script", "breakdown"}
+    assert early.steps == tuple(s for s in plan if s.stage in ("script", "breakdown"))
+    assert plan.until(plan.stages[-1]).steps == plan.steps
     with pytest.raises(PlanError, match="unknown stage 'casting'"):
         plan.until("casting")
 

@@ -17,6 +17,7 @@ from clapboard.run import (
     export,
     history,
     make,
+    plan_project,
     replace_take,
     review,
     run_plan,
@@ -24,6 +25,7 @@ from clapboard.run import (
 )
 from clapboard.screenplay import Screenplay
 from clapboard.store import Store
+from tests.plan.scripts import downstream
 
 SCRIPT = """\
 Title: Night Shift
@@ -69,15 +71,21 @@ def _edit(project: Project, old: str, new: str) -> None:
     project.script_path.write_text(project.script_path.read_text().replace(old, new))
 
 
-def _reasons(project: Project) -> dict[str, str]:
-    return {v.step.name: f"{v.action}: {v.reason}" for v in dry_run(project)}
+def _reasons(project: Project, until: str | None = None) -> dict[str, str]:
+    return {v.step.name: f"{v.action}: {v.reason}" for v in dry_run(project, until=until)}
+
+
+def _plan(project: Project) -> Plan:
+    with project.open_store() as store:
+        return plan_project(project, store)
 
 
 def test_make_writes_the_breakdown_into_out(project: Project) -> None:
-    report = make(project, jobs=2)
-    assert (report.status, report.ran, report.reused) == ("done", 7, 0)
-    target = project.root / "out" / "breakdown.json"
-    assert report.exported == (target,)
+    report = make(project, jobs=2, until="breakdown")
+    assert (report.status, report.ran, report.reused) == ("done", 9, 0)
+    out = project.root / "out"
+    target = out / "breakdown.json"
+    assert report.exported == (target, out / "breakdown.csv", out / "continuity.json")
     document = json.loads(target.read_text())
     assert document["title"] == "Night Shift"
     assert [s["heading"] for s in document["scenes"]] == [
@@ -86,16 +94,22 @@ def test_make_writes_the_breakdown_into_out(project: Project) -> None:
         "INT. DINER - DAY",
     ]
     assert [c["name"] for c in document["characters"]] == ["MARY", "JOE", "SAM"]
-    again = make(project)
-    assert (again.ran, again.reused, again.exported) == (0, 7, ())
+    again = make(project, until="breakdown")
+    assert (again.ran, again.reused, again.exported) == (0, 9, ())
+    # The rest of the pipeline, then: every other step made, every other file of the plan written.
+    plan = _plan(project)
+    rest = make(project)
+    assert (rest.ran, rest.reused) == (len(plan.by_key) - 9, 9)
+    assert rest.exported == tuple(out / s.export for s in plan.exports if s.stage not in ("script", "breakdown"))
+    assert sorted(f.name for f in out.iterdir()) == sorted(s.export for s in plan.exports)
 
 
 def test_a_dry_run_says_what_would_run_and_why(project: Project) -> None:
     assert set(_reasons(project).values()) == {"run: new"}
-    make(project)
-    assert set(_reasons(project).values()) == {"reuse: up to date"}
+    make(project, until="breakdown")
+    assert set(_reasons(project, "breakdown").values()) == {"reuse: up to date"}
     _edit(project, "Then we close.", "Always.")
-    assert _reasons(project) == {
+    assert _reasons(project, "breakdown") == {
         "scene/1": "reuse: up to date",
         "scene/2": "run: params changed (scene)",
         "scene/3": "reuse: up to date",
@@ -103,6 +117,8 @@ def test_a_dry_run_says_what_would_run_and_why(project: Project) -> None:
         "scene/2/breakdown": "run: input changed (scene/2)",
         "scene/3/breakdown": "reuse: up to date",
         "breakdown": "run: input changed (scene/2/breakdown)",
+        "breakdown/csv": "run: input changed (breakdown)",
+        "continuity": "run: input changed (scene/2/breakdown)",
     }
     assert all(v.action == "reuse" for v in dry_run(project, until="script") if v.step.name != "scene/2")
 
@@ -128,7 +144,10 @@ def test_status_lists_what_is_stale(project: Project) -> None:
     assert status(project).up_to_date
     _edit(project, "Who left the lights on?", "Lights!")
     current = status(project)
-    assert [v.step.name for v in current.stale] == ["scene/3", "scene/3/breakdown", "breakdown"]
+    stale = [v.step.name for v in current.stale]
+    assert stale[:5] == ["scene/3", "scene/3/breakdown", "breakdown", "breakdown/csv", "continuity"]
+    plan = _plan(project)
+    assert stale == [s.name for s in plan if s.name in {"scene/3"} | downstream(plan, "scene/3")]
     assert current.last_run is not None
     assert current.last_run.status == "done"
 
@@ -144,11 +163,11 @@ def test_export_copies_the_latest_outputs_even_when_stale(project: Project) -> N
 
 
 def test_a_rejected_take_is_made_again_with_a_new_seed(project: Project) -> None:
-    make(project)
+    make(project, until="breakdown")
     old = review(project, "scene/2/breakdown", "reject", "ana", "wrong cast")
-    assert _reasons(project)["scene/2/breakdown"] == "run: take 2 after a rejection"
-    report = make(project)
-    assert report.ran == 2  # the new take and the film breakdown that reads it
+    assert _reasons(project, "breakdown")["scene/2/breakdown"] == "run: take 2 after a rejection"
+    report = make(project, until="breakdown")
+    assert report.ran == 4  # the new take and the three film-wide steps that read it: breakdown, its CSV, continuity
     with project.open_store() as store:
         new = store.latest()["scene/2/breakdown"]
     assert (new.provenance.take, new.provenance.slate) == (2, old.provenance.slate)
@@ -168,25 +187,19 @@ def test_a_pinned_take_stays_when_its_scene_changes(project: Project) -> None:
 
 
 def test_a_replaced_take_is_human_made_and_feeds_what_follows(project: Project) -> None:
-    make(project)
-    own = json.dumps(
-        {
-            "cast": ["MARY", "JOE", "A STRANGER"],
-            "day_night": "NIGHT",
-            "heading": "EXT. PARKING LOT - NIGHT",
-            "location": "PARKING LOT",
-            "setting": "EXT",
-            "speeches": {"MARY": 1, "JOE": 1, "A STRANGER": 0},
-            "synopsis": None,
-            "time": "NIGHT",
-            "words": {"MARY": 3, "JOE": 5, "A STRANGER": 0},
-        }
-    )
+    make(project, until="breakdown")
+    with project.open_store() as store:
+        made = json.loads(store.output(store.latest_keys()["scene/2/breakdown"]))
+    # The breakdown as made, corrected by hand: a stranger watches the two of them without a word.
+    assert made["silent"] == []
+    own = json.dumps({**made, "silent": ["A STRANGER"]})
     replaced = replace_take(project, "scene/2/breakdown", own.encode(), "ana", "a stranger watches")
     assert replaced.provenance.made_by == "human"
-    assert _reasons(project)["scene/2/breakdown"] == "reuse: pinned"
-    assert _reasons(project)["breakdown"] == "run: input changed (scene/2/breakdown)"
-    make(project)
+    reasons = _reasons(project, "breakdown")
+    assert reasons["scene/2/breakdown"] == "reuse: pinned"
+    assert reasons["breakdown"] == "run: input changed (scene/2/breakdown)"
+    assert reasons["continuity"] == "run: input changed (scene/2/breakdown)"
+    make(project, until="breakdown")
     document = json.loads((project.root / "out" / "breakdown.json").read_text())
     assert [c["name"] for c in document["characters"]] == ["MARY", "JOE", "A STRANGER", "SAM"]
     with pytest.raises(StoreError, match="no step named 'scene/9'"):
@@ -194,23 +207,29 @@ def test_a_replaced_take_is_human_made_and_feeds_what_follows(project: Project) 
 
 
 def test_gc_drops_what_the_plan_no_longer_uses_but_never_approved_takes(project: Project) -> None:
-    make(project)
+    make(project, until="breakdown")
     approved = review(project, "scene/1/breakdown", "accept", "ana")
     _edit(project, "Coffee?", "Tea, please?")
-    make(project)
+    make(project, until="breakdown")
     _edit(project, "Tea, please?", "Just water, thanks.")
-    make(project)
+    make(project, until="breakdown")
     with project.open_store() as store:
-        before = len(store.takes())
+        before = {take.key: take for take in store.takes()}
     collected = collect_garbage(project)
-    # Gone: scene 1 as first written and with tea, its tea breakdown, and the two older film breakdowns.
-    # Kept: the approved first breakdown of scene 1 and everything the current plan uses.
-    assert (collected.takes_dropped, collected.blobs_removed) == (5, 5)
     with project.open_store() as store:
-        assert len(store.takes()) == before - 5
+        after = {take.key for take in store.takes()}
         assert store.take(approved.key) is not None
         assert store.verify() == []
-    assert make(project).ran == 0
+    # Gone: scene 1 as first written and with tea, its tea breakdown, and the two older takes of each film-wide
+    # step. Kept: the approved first breakdown of scene 1 and everything the current plan uses.
+    dropped = sorted(take.provenance.name for key, take in before.items() if key not in after)
+    assert dropped == sorted(
+        ["scene/1", "scene/1", "scene/1/breakdown", *["breakdown", "breakdown/csv", "continuity"] * 2]
+    )
+    # Only five blobs go with them: what the lines say is in neither the CSV nor the continuity report, so their
+    # older takes made the same bytes as the current ones, and those bytes stay.
+    assert (collected.takes_dropped, collected.blobs_removed) == (9, 5)
+    assert make(project, until="breakdown").ran == 0
 
 
 def test_history_lists_runs_newest_first(project: Project) -> None:
@@ -218,4 +237,5 @@ def test_history_lists_runs_newest_first(project: Project) -> None:
     make(project, jobs=1)
     newest, oldest = history(project)
     assert (oldest.until_stage, oldest.ran, oldest.status) == ("script", 3, "done")
-    assert (newest.until_stage, newest.ran, newest.reused, newest.jobs) == (None, 4, 3, 1)
+    steps = len(_plan(project).by_key)
+    assert (newest.until_stage, newest.ran, newest.reused, newest.jobs) == (None, steps - 3, 3, 1)

@@ -15,7 +15,7 @@ from clapboard.plan import Job, Plan, Planner, Stage, build_plan, kind
 from clapboard.run import StepFailed, run_plan
 from clapboard.screenplay import Screenplay
 from clapboard.store import Store
-from tests.plan.scripts import night_shift
+from tests.plan.scripts import downstream, night_shift
 
 
 @kind("test-nap")
@@ -64,22 +64,31 @@ def _most_at_once(spans: list[tuple[float, float]]) -> int:
 
 def test_a_plan_is_made_once_and_then_reused(store: Store) -> None:
     plan = build_plan(night_shift())
+    steps = len(plan.by_key)
     first = run_plan(plan, store, jobs=2)
-    assert (first.status, first.planned, first.ran, first.reused) == ("done", 7, 7, 0)
+    assert (first.status, first.planned, first.ran, first.reused) == ("done", steps, steps, 0)
     outputs = {step.name: store.output(step.key) for step in plan}
     again = run_plan(build_plan(night_shift()), store, jobs=2)
-    assert (again.ran, again.reused) == (0, 7)
+    assert (again.ran, again.reused) == (0, steps)
     assert {step.name: store.output(step.key) for step in plan} == outputs
     assert store.verify() == []
 
 
 def test_after_a_change_only_the_steps_downstream_of_it_run(store: Store) -> None:
+    def made_by(run_id: str) -> set[str]:
+        return {take.name for take in store.takes() if take.provenance.run_id == run_id}
+
     run_plan(build_plan(night_shift()), store)
     changed = build_plan(night_shift(last_line="Always."))
-    report = run_plan(changed, store)
-    assert (report.ran, report.reused) == (3, 4)
-    made_now = {take.name for take in store.takes() if take.provenance.run_id == report.run_id}
-    assert made_now == {"scene/2", "scene/2/breakdown", "breakdown"}
+    report = run_plan(changed, store, until="breakdown")
+    assert (report.ran, report.reused) == (5, 4)
+    made_now = made_by(report.run_id)
+    assert made_now == {"scene/2", "scene/2/breakdown", "breakdown", "breakdown/csv", "continuity"}
+    # The later stages then remake what reads the changed scene, and only that.
+    rest = run_plan(changed, store)
+    made_later = made_by(rest.run_id)
+    assert made_now | made_later == {"scene/2"} | downstream(changed, "scene/2")
+    assert (rest.ran, rest.reused) == (len(made_later), len(changed.by_key) - len(made_later))
     assert json.loads(store.output(changed.by_name["breakdown"].key))["characters"][0]["name"] == "MARY"
 
 
@@ -107,7 +116,7 @@ def test_until_stops_after_the_named_stage(store: Store) -> None:
     assert (report.planned, report.ran) == (3, 3)
     assert store.made(s.key for s in plan) == {s.key for s in plan if s.stage == "script"}
     rest = run_plan(plan, store)
-    assert (rest.ran, rest.reused) == (4, 3)
+    assert (rest.ran, rest.reused) == (len(plan.by_key) - 3, 3)
     assert [r.until_stage for r in store.runs()] == [None, "script"]
 
 
@@ -157,7 +166,7 @@ def test_progress_shows_steps_made_and_reused(store: Store) -> None:
     run_plan(build_plan(night_shift()), store, until="script")
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=120)
-    run_plan(build_plan(night_shift()), store, progress=True, console=console)
+    run_plan(build_plan(night_shift()), store, until="breakdown", progress=True, console=console)
     shown = screen.getvalue()
-    assert "4/4" in shown
+    assert "6/6" in shown
     assert "3 reused" in shown

@@ -8,14 +8,20 @@ as encoded bytes (PNG images, WAV audio) ready to store as blobs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 
 @runtime_checkable
 class TextGenerator(Protocol):
-    """Writes text from a prompt: loglines, shot lists, blocking, casting notes."""
+    """Writes text from a prompt: loglines, shot lists, blocking, casting notes.
 
-    def generate(self, prompt: str, *, seed: int, max_tokens: int = 512) -> str: ...
+    With ``schema`` (a JSON schema) the reply must be one JSON document that
+    follows it, so a step can read structured answers without guessing.
+    """
+
+    def generate(
+        self, prompt: str, *, seed: int, max_tokens: int = 512, schema: dict[str, Any] | None = None
+    ) -> str: ...
 
 
 @runtime_checkable

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+import math
+import re
 import struct
 import wave
 import zlib
@@ -41,8 +44,13 @@ class StandIn:
     def __init__(self, model: Path | None = None, options: dict[str, Any] | None = None) -> None:
         self.options = dict(options or {})
 
-    def generate(self, prompt: str, *, seed: int, max_tokens: int = 512) -> str:
-        """The prompt's own words, marked as a stand-in and cut to ``max_tokens`` words."""
+    def generate(self, prompt: str, *, seed: int, max_tokens: int = 512, schema: dict[str, Any] | None = None) -> str:
+        """The prompt's own words, marked as a stand-in and cut to ``max_tokens`` words.
+
+        With ``schema``, the least JSON document it allows instead, so a step that reads structured answers runs.
+        """
+        if schema is not None:
+            return json.dumps(_least(schema, schema))
         words = prompt.split()[: max(max_tokens - 2, 0)]
         return " ".join([f"[stand-in {seed:08x}]", *words])
 
@@ -73,6 +81,62 @@ class StandIn:
             return []
         each = length / len(words)
         return [WordTiming(word, i * each, (i + 1) * each) for i, word in enumerate(words)]
+
+
+def _least(schema: dict[str, Any], root: dict[str, Any]) -> Any:
+    """The smallest value ``schema`` allows: required properties only, the fewest items, the lowest number, the first
+    choice. ``root`` holds the definitions ``$ref`` points into. String formats are not read.
+    """
+    if "$ref" in schema:
+        *_, section, name = schema["$ref"].split("/")
+        return _least(root[section][name], root)
+    if "const" in schema:
+        return schema["const"]
+    if "enum" in schema:
+        return schema["enum"][0]
+    for choices in ("anyOf", "oneOf"):
+        if choices in schema:
+            return _least(schema[choices][0], root)
+    if "allOf" in schema:
+        merged = {k: v for k, v in schema.items() if k != "allOf"}
+        for part in schema["allOf"]:
+            merged.update(part)
+        return _least(merged, root)
+    kind = schema.get("type", "object" if "properties" in schema else "null")
+    if isinstance(kind, list):
+        kind = kind[0]
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {name: _least(properties.get(name, {}), root) for name in schema.get("required", ())}
+    if kind == "array":
+        return [_least(schema.get("items", {}), root) for _ in range(schema.get("minItems", 0))]
+    if kind == "string":
+        return _shortest(schema)
+    if kind in ("integer", "number"):
+        return _lowest(schema, whole=kind == "integer")
+    return False if kind == "boolean" else None
+
+
+def _shortest(schema: dict[str, Any]) -> str:
+    shortest = schema.get("minLength", 0)
+    pattern = schema.get("pattern")
+    if pattern is None:
+        return "x" * shortest
+    # A run of one letter or digit meets the patterns forms use for names and places (``^[A-Z][A-Z' -]{2,29}$``).
+    longest = schema.get("maxLength", shortest + 32)
+    runs = (fill * size for size in range(shortest, longest + 1) for fill in "xX0")
+    return next((run for run in runs if re.search(pattern, run)), "x" * shortest)
+
+
+def _lowest(schema: dict[str, Any], *, whole: bool) -> int | float:
+    if "minimum" in schema:
+        low = schema["minimum"]
+    elif "exclusiveMinimum" in schema:
+        low = schema["exclusiveMinimum"] + (1 if whole else 0.5)
+    else:
+        # Zero when the range allows it, else the top of a range that lies wholly below zero.
+        low = min(0, schema.get("maximum", 0), schema.get("exclusiveMaximum", 1) - 1)
+    return math.ceil(low) if whole else low
 
 
 def _silence(seconds: float) -> bytes:

@@ -3,7 +3,7 @@
 Importing this package registers the built-in stages and step kinds.
 """
 
-from clapboard.plan import breakdown
+from clapboard.plan import breakdown, prep
 from clapboard.plan.plan import Plan, Planner, build_plan
 from clapboard.plan.stages import Job, Kind, Output, Stage, find_kind, kind, order_stages, pipeline, stage
 from clapboard.plan.step import BackendIdentity, PlanError, Step, canonical_json, derive_seed
@@ -26,5 +26,6 @@ __all__ = [
     "kind",
     "order_stages",
     "pipeline",
+    "prep",
     "stage",
 ]

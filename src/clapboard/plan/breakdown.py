@@ -2,22 +2,32 @@
 
 ``script`` adds one ``scene`` step per scene whose parameters are the scene's
 content (line numbers left out, so moving a scene remakes nothing).
-``breakdown`` adds one ``scene-breakdown`` step per scene (where, when, who
-speaks and how much) and a film-wide ``breakdown`` that gathers them into
-scenes, characters and locations, exported as ``out/breakdown.json``. Editing
-one scene remakes that scene's two steps and the film-wide breakdown only.
+``breakdown`` adds one ``scene-breakdown`` step per scene (where, when, how
+long, who, and every element by category: see :mod:`clapboard.plan.categories`)
+and the film-wide steps gathered from them: ``breakdown`` (scenes, characters,
+sets and a first shooting schedule, ``out/breakdown.json``), its spreadsheet
+(``out/breakdown.csv``) and the continuity report (``out/continuity.json``).
+Editing one scene remakes that scene's steps and the film-wide ones only.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from dataclasses import MISSING, fields, is_dataclass
+from dataclasses import MISSING, fields, is_dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from clapboard.plan import reader
+from clapboard.plan.categories import CATEGORIES, Roster, SceneBreakdown, break_down, cast_roster
+from clapboard.plan.continuity import Placed, check
+from clapboard.plan.records import dumps, from_data, loads, to_data
+from clapboard.plan.schedule import schedule
 from clapboard.plan.stages import kind, stage
 from clapboard.plan.step import PlanError, canonical_json
 from clapboard.screenplay import model
 from clapboard.screenplay.emphasis import plain
+from clapboard.screenplay.pagination import format_eighths
 
 if TYPE_CHECKING:
     from clapboard.plan.plan import Planner
@@ -31,7 +41,21 @@ _CLASSES: dict[str, type] = {
 
 
 #: The fields of a scene's breakdown, in the order breakdown.json lists them.
-_SCENE_FIELDS = ("heading", "setting", "location", "time", "day_night", "synopsis", "cast", "speeches", "words")
+_SCENE_FIELDS = (
+    "heading",
+    "setting",
+    "location",
+    "time",
+    "day_night",
+    "synopsis",
+    "cast",
+    "speeches",
+    "words",
+    "eighths",
+    "seconds",
+    "silent",
+    "voices",
+)
 
 
 def scene_data(scene: Scene) -> dict[str, Any]:
@@ -97,15 +121,77 @@ def plan_scenes(plan: Planner, script: Screenplay) -> None:
 
 @stage("breakdown", consumes=("script",))
 def plan_breakdown(plan: Planner, script: Screenplay) -> None:
-    """A breakdown per scene, then the film's breakdown gathered from them."""
-    per_scene = [plan.add("scene-breakdown", f"{s.name}/breakdown", inputs=[s]) for s in plan.steps_of("script")]
+    """A breakdown per scene, then the film's breakdown, its CSV and the continuity report gathered from them.
+
+    Every scene's step carries the film's roster (who the characters are and
+    how the action refers to them), so naming a new character remakes the
+    scene breakdowns; editing one scene's text remakes only its own.
+    """
+    params = {"roster": to_data(cast_roster(script)), "reader": reader.identity()}
+    scenes = script.scenes
+    per_scene = [
+        plan.add("scene-breakdown", f"{s.name}/breakdown", inputs=[s], params=params) for s in plan.steps_of("script")
+    ]
     title = " ".join(plain(script.title).split()) if script.title else ""
+    numbers = [scene.number for scene in scenes]
+    film = plan.add(
+        "breakdown", "breakdown", params={"title": title, "numbers": numbers}, inputs=per_scene, export="breakdown.json"
+    )
+    plan.add("breakdown-csv", "breakdown/csv", inputs=[film], export="breakdown.csv")
     plan.add(
-        "breakdown",
-        "breakdown",
-        params={"title": title, "numbers": [scene.number for scene in script.scenes]},
+        "continuity",
+        "continuity",
+        params={
+            "numbers": numbers,
+            "sequences": sequences(scenes),
+            "lines": [element_lines(scene) for scene in scenes],
+            "roster": params["roster"],
+        },
         inputs=per_scene,
-        export="breakdown.json",
+        export="continuity.json",
+    )
+
+
+def sequences(scenes: tuple[Scene, ...]) -> list[int]:
+    """The sequence each scene belongs to: a new one starts after each outline section (``# ACT TWO``)."""
+    found: list[int] = []
+    current = 0
+    for scene in scenes:
+        found.append(current)
+        if any(isinstance(el, model.Section) for el in scene.elements):
+            current += 1
+    return found
+
+
+def element_lines(scene: Scene) -> list[list[int]]:
+    """The script line of each of the scene's elements, the heading's first: one line each, two for dual dialogue.
+
+    Steps downstream of a scene see it without line numbers (so moving it
+    remakes nothing); the film-wide steps that cite lines get them from here.
+    """
+    lines = [[scene.heading.line]]
+    for el in scene.elements:
+        lines.append([el.left.line, el.right.line] if isinstance(el, model.DualDialogue) else [el.line])
+    return lines
+
+
+def place_line(lines: list[list[int]], element: int, part: int = 0, offset: int = 0) -> int:
+    """The script line of scene element ``element`` (side ``part`` of dual dialogue), ``offset`` lines into it."""
+    if not 0 <= element < len(lines) - 1:
+        return 0
+    anchors = lines[element + 1]
+    anchor = anchors[min(part, len(anchors) - 1)]
+    return anchor + offset if anchor else 0
+
+
+def placed(breakdown: SceneBreakdown, lines: list[list[int]]) -> SceneBreakdown:
+    """``breakdown`` with the script line of every item, movement, cue and spelling filled in."""
+    return replace(
+        breakdown,
+        items=tuple(replace(i, line=place_line(lines, i.element, 0, i.offset)) for i in breakdown.items),
+        movements=tuple(replace(m, line=place_line(lines, m.element, 0, m.offset)) for m in breakdown.movements),
+        cues=tuple(replace(c, line=place_line(lines, c.element)) for c in breakdown.cues),
+        spellings=tuple(replace(w, line=place_line(lines, w.element)) for w in breakdown.spellings),
     )
 
 
@@ -117,58 +203,111 @@ def make_scene(job: Job) -> bytes:
 
 @kind("scene-breakdown")
 def make_scene_breakdown(job: Job) -> bytes:
-    """Where and when a scene plays, who speaks in it and how much."""
+    """Everything a breakdown sheet records for one scene (see :func:`clapboard.plan.categories.break_down`)."""
     scene = scene_from_data(job.input_json(0))
-    heading = scene.heading
-    speeches: dict[str, int] = {}
-    words: dict[str, int] = {}
-    for speech in scene.dialogues:
-        name = speech.character.name
-        speeches[name] = speeches.get(name, 0) + 1
-        words[name] = words.get(name, 0) + sum(len(plain(line.text).split()) for line in speech.lines)
-    synopsis = next((el.text for el in scene.elements if isinstance(el, model.Synopsis)), None)
-    record = {
-        "heading": heading.text,
-        "setting": heading.setting,
-        "location": heading.location or heading.text,
-        "time": heading.time,
-        "day_night": heading.day_night,
-        "cast": list(scene.speaking_characters),
-        "speeches": speeches,
-        "words": words,
-        "synopsis": synopsis,
-    }
-    return canonical_json(record).encode()
+    return dumps(break_down(scene, from_data(Roster, job.params["roster"])))
+
+
+def scene_breakdowns(job: Job) -> list[SceneBreakdown]:
+    """The scene breakdowns a film-wide step reads, one per scene number in its parameters."""
+    numbers: list[str] = job.params["numbers"]
+    if len(numbers) != len(job.inputs):
+        raise PlanError(f"{job.step.name}: {len(numbers)} scene numbers for {len(job.inputs)} scene breakdowns")
+    return [loads(SceneBreakdown, data) for data in job.inputs]
 
 
 @kind("breakdown")
 def make_breakdown(job: Job) -> bytes:
-    """The film's breakdown: every scene numbered, each character's and each location's scenes."""
+    """The film's breakdown: every scene with its elements by category, the characters, the sets, the schedule."""
     numbers: list[str] = job.params["numbers"]
-    if len(numbers) != len(job.inputs):
-        raise PlanError(f"breakdown: {len(numbers)} scene numbers for {len(job.inputs)} scene breakdowns")
-    scenes: list[dict[str, Any]] = []
+    scenes = scene_breakdowns(job)
+    return (
+        json.dumps(film_breakdown(job.params["title"], numbers, scenes), indent=2, ensure_ascii=False) + "\n"
+    ).encode()
+
+
+def film_breakdown(title: str, numbers: list[str], scenes: list[SceneBreakdown]) -> dict[str, Any]:
+    """The document ``breakdown.json`` holds, as plain data."""
+    records: list[dict[str, Any]] = []
     characters: dict[str, dict[str, Any]] = {}
     locations: dict[str, dict[str, Any]] = {}
-    for index, number in enumerate(numbers):
-        record = job.input_json(index)
-        scenes.append({"number": number, **{field: record[field] for field in _SCENE_FIELDS}})
-        for name in record["cast"]:
-            person = characters.setdefault(name, {"name": name, "scenes": [], "speeches": 0, "words": 0})
+    for number, scene in zip(numbers, scenes, strict=True):
+        record = {"number": number, **{name: getattr(scene, name) for name in _SCENE_FIELDS}}
+        record["length"] = format_eighths(scene.eighths)
+        record["elements"] = {c.key: list(scene.names(c.key)) for c in CATEGORIES}
+        record["items"] = [{k: v for k, v in to_data(item).items() if k != "line"} for item in scene.items]
+        records.append(record)
+        for name in scene.cast:
+            person = characters.setdefault(name, _person(name))
             person["scenes"].append(number)
-            person["speeches"] += record["speeches"][name]
-            person["words"] += record["words"][name]
+            person["speeches"] += scene.speeches[name]
+            person["words"] += scene.words[name]
+        for name in (*scene.cast, *scene.silent):
+            characters.setdefault(name, _person(name))["appears"].append(number)
         place = locations.setdefault(
-            record["location"], {"name": record["location"], "settings": [], "times": [], "scenes": []}
+            scene.location, {"name": scene.location, "settings": [], "times": [], "scenes": []}
         )
-        for key, value in (("settings", record["setting"]), ("times", record["day_night"])):
+        for key, value in (("settings", scene.setting), ("times", scene.day_night)):
             if value and value not in place[key]:
                 place[key].append(value)
         place["scenes"].append(number)
-    document = {
-        "title": job.params["title"],
-        "scenes": scenes,
+    plan = schedule(list(zip(numbers, scenes, strict=True)))
+    return {
+        "title": title,
+        "runtime_seconds": sum(s.seconds for s in scenes),
+        "categories": [to_data(c) for c in CATEGORIES],
+        "scenes": records,
         "characters": list(characters.values()),
         "locations": list(locations.values()),
+        "schedule": to_data(plan),
     }
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def _person(name: str) -> dict[str, Any]:
+    return {"name": name, "scenes": [], "speeches": 0, "words": 0, "appears": []}
+
+
+@kind("breakdown-csv")
+def make_breakdown_csv(job: Job) -> bytes:
+    """The breakdown as one spreadsheet row per scene, a column per category."""
+    document = job.input_json(0)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    columns = [c for c in document["categories"] if c["key"] != "cast"]
+    writer.writerow(
+        ["scene", "heading", "int/ext", "location", "time", "day/night", "pages", "seconds", "cast", "voices"]
+        + [c["title"] for c in columns]
+        + ["synopsis"]
+    )
+    for scene in document["scenes"]:
+        writer.writerow(
+            [
+                scene["number"],
+                scene["heading"],
+                scene["setting"],
+                scene["location"],
+                scene["time"],
+                scene["day_night"],
+                scene["length"],
+                scene["seconds"],
+                "; ".join(scene["elements"]["cast"]),
+                "; ".join(scene["voices"]),
+            ]
+            + ["; ".join(scene["elements"][c["key"]]) for c in columns]
+            + [scene["synopsis"] or ""]
+        )
+    return out.getvalue().encode()
+
+
+@kind("continuity")
+def make_continuity(job: Job) -> bytes:
+    """The continuity report: wardrobe and props per character across scenes, and every flag with its line."""
+    numbers: list[str] = job.params["numbers"]
+    lines: list[list[list[int]]] = job.params["lines"]
+    scenes = [
+        Placed(number, placed(scene, scene_lines), sequence, scene_lines[0][0])
+        for number, scene, scene_lines, sequence in zip(
+            numbers, scene_breakdowns(job), lines, job.params["sequences"], strict=True
+        )
+    ]
+    return dumps(check(scenes, from_data(Roster, job.params["roster"])))

@@ -66,7 +66,7 @@ class Planner:
     def __init__(
         self,
         *,
-        backends: Callable[[str], BackendIdentity] | None = None,
+        backends: Callable[[str], BackendIdentity | None] | None = None,
         rejections: Mapping[str, int] | None = None,
         pins: Mapping[str, Step] | None = None,
     ) -> None:
@@ -92,6 +92,13 @@ class Planner:
             raise PlanError(f"stage {self._stage!r} reads stage {stage!r} without declaring that it consumes it")
         return tuple(self._by_stage.get(stage, ()))
 
+    def can_serve(self, capability: str) -> bool:
+        """Whether the settings chose a backend for ``capability``: only then does a stage plan optional steps using it.
+
+        A chosen backend that cannot be used is no quiet "no": the lookup's error comes out.
+        """
+        return self._backends is not None and self._backends(capability) is not None
+
     def add(
         self,
         kind: str,
@@ -112,9 +119,9 @@ class Planner:
         made_by = find_kind(kind)
         backend = None
         if made_by.capability is not None:
-            if self._backends is None:
+            backend = self._backends(made_by.capability) if self._backends is not None else None
+            if backend is None:
                 raise PlanError(f"step {name!r} needs a {made_by.capability} backend and none was configured")
-            backend = self._backends(made_by.capability)
         step = Step(
             kind,
             name,
@@ -146,7 +153,7 @@ class Planner:
 def build_plan(
     script: Screenplay,
     *,
-    backends: Callable[[str], BackendIdentity] | None = None,
+    backends: Callable[[str], BackendIdentity | None] | None = None,
     rejections: Mapping[str, int] | None = None,
     pins: Mapping[str, Step] | None = None,
     stages: Sequence[Stage] | None = None,
@@ -154,8 +161,9 @@ def build_plan(
     """The plan for ``script``: every stage (the registered pipeline by default) adds its steps in order.
 
     ``backends`` maps a capability to the identity of the backend the settings
-    chose for it; ``rejections`` counts rejected takes per slate; ``pins`` maps
-    a step name to the step of its pinned take.
+    chose for it, or to None when they chose none (as for every capability
+    when ``backends`` is None); ``rejections`` counts rejected takes per slate;
+    ``pins`` maps a step name to the step of its pinned take.
     """
     ordered = order_stages(tuple(stages)) if stages is not None else pipeline()
     planner = Planner(backends=backends, rejections=rejections, pins=pins)
