@@ -27,6 +27,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/parse.py
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/render.py
+	$(BIN)/python benchmarks/sound.py
+	$(BIN)/python benchmarks/llm.py
 
 clean:
 	rm -rf $(VENV) build dist out demo-out .pytest_cache .ruff_cache .hypothesis

@@ -58,7 +58,7 @@ ray_address = ""
 # The backend that serves each capability. "stand-in" is built in and needs no model:
 # placeholder text, flat frames and silent audio, so the whole pipeline runs anywhere.
 # A backend that loads a model file takes a table, the path relative to this file:
-#   text = {{ name = "llama-cpp", model = "models/llama-3.2-1b.gguf", options = {{ context = 4096 }} }}
+#   text = {{ name = "llamacpp", model = "models/llama-3.2-1b.gguf", options = {{ context = 4096 }} }}
 # Changing a backend, its version or its model file remakes exactly the steps it serves.
 text = "stand-in"
 image = "stand-in"
