@@ -316,20 +316,12 @@ class Scene:
     @property
     def dialogues(self) -> Iterator[Dialogue]:
         """Every speech in the scene, both sides of dual dialogue included."""
-        for el in self.elements:
-            if isinstance(el, Dialogue):
-                yield el
-            elif isinstance(el, DualDialogue):
-                yield el.left
-                yield el.right
+        return _speeches(self.elements)
 
     @property
     def speaking_characters(self) -> tuple[str, ...]:
         """Names of the characters who speak, in order of first speech."""
-        seen: dict[str, None] = {}
-        for d in self.dialogues:
-            seen.setdefault(d.character.name, None)
-        return tuple(seen)
+        return _speakers(self.elements)
 
 
 @dataclass(frozen=True)
@@ -363,20 +355,12 @@ class Screenplay:
     @property
     def dialogues(self) -> Iterator[Dialogue]:
         """Every speech in reading order, both sides of dual dialogue included."""
-        for el in self.elements:
-            if isinstance(el, Dialogue):
-                yield el
-            elif isinstance(el, DualDialogue):
-                yield el.left
-                yield el.right
+        return _speeches(self.elements)
 
     @property
     def characters(self) -> tuple[str, ...]:
         """Speaking characters in order of first speech."""
-        seen: dict[str, None] = {}
-        for d in self.dialogues:
-            seen.setdefault(d.character.name, None)
-        return tuple(seen)
+        return _speakers(self.elements)
 
     # File I/O goes through the format registry so the model stays free of formats.
     @classmethod
@@ -391,6 +375,20 @@ class Screenplay:
         from clapboard.screenplay.formats import save
 
         save(self, path, format, **options)
+
+
+def _speeches(elements: tuple[Element, ...]) -> Iterator[Dialogue]:
+    for el in elements:
+        if isinstance(el, Dialogue):
+            yield el
+        elif isinstance(el, DualDialogue):
+            yield el.left
+            yield el.right
+
+
+def _speakers(elements: tuple[Element, ...]) -> tuple[str, ...]:
+    # A dict keeps first-seen order while dropping repeats.
+    return tuple(dict.fromkeys(d.character.name for d in _speeches(elements)))
 
 
 def _scene(heading: SceneHeading, body: list[Element], index: int) -> Scene:
