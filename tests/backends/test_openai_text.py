@@ -163,7 +163,7 @@ def test_a_reply_that_is_not_the_asked_json_is_retried_then_reported(scripted: t
         BackendIdentity("openai", "1"),
     )
     with pytest.raises(WritersError, match=rf"did not fit the Premise form after {TRIES} tries.*not json"):
-        make_premise(Job(step, (), lambda _capability: backend))
+        make_premise(Job(step, (), lambda _capability, _name=None: backend))
     assert len(handler.seen) == TRIES
     assert len({body["seed"] for body in handler.seen}) == TRIES  # each try asks with another seed
     assert all(body["response_format"]["type"] == "json_schema" for body in handler.seen)

@@ -19,6 +19,7 @@ from clapboard.engine import (
     open_backend,
     rescan,
 )
+from clapboard.engine.registry import model_digest
 from clapboard.engine.standin import StandIn
 from clapboard.errors import BackendUnavailable
 from clapboard.plan import BackendIdentity
@@ -138,5 +139,17 @@ def test_a_backend_whose_module_is_missing_is_unavailable(acme: Path) -> None:
 def test_a_backend_asked_for_a_capability_it_lacks_is_refused(acme: Path) -> None:
     with pytest.raises(BackendUnavailable, match="offers text, not image"):
         identify(BackendChoice("image", "acme-writer", str(acme)))
-    with pytest.raises(BackendUnavailable, match=r"model file .* does not exist"):
+    with pytest.raises(BackendUnavailable, match=r"model .* does not exist"):
         identify(BackendChoice("text", "acme-writer", str(acme) + ".gone"))
+
+
+def test_a_model_folder_is_hashed_by_its_files_and_their_names(tmp_path: Path) -> None:
+    folder = tmp_path / "pipeline"
+    (folder / "unet").mkdir(parents=True)
+    (folder / "unet" / "weights.bin").write_bytes(b"\x01" * 64)
+    (folder / "model_index.json").write_text("{}")
+    first = model_digest(folder)
+    (folder / "unet" / "weights.bin").write_bytes(b"\x02" * 64)
+    changed = model_digest(folder)
+    (folder / "unet" / "weights.bin").rename(folder / "unet" / "other.bin")
+    assert len({first, changed, model_digest(folder)}) == 3

@@ -13,7 +13,7 @@ from clapboard.screenplay import Screenplay
 from .scripts import night_shift, with_parenthetical
 
 
-def _no_backend(capability: str) -> None:
+def _no_backend(capability: str, name: str | None = None) -> None:
     raise AssertionError(f"the breakdown must not call a {capability} backend")
 
 

@@ -51,7 +51,7 @@ def _continuity(script: Screenplay) -> bytes:
     made: dict[str, bytes] = {}
     for step in plan:
         inputs = tuple(made[plan.by_key[key].name] for key in step.inputs)
-        made[step.name] = find_kind(step.kind).make(Job(step, inputs, lambda capability: None))  # type: ignore[assignment]
+        made[step.name] = find_kind(step.kind).make(Job(step, inputs, lambda capability, name=None: None))  # type: ignore[assignment]
     return made["continuity"]
 
 

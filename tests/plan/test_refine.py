@@ -98,7 +98,7 @@ def test_with_a_text_backend_the_plan_refines_each_scene_and_the_list_says_so() 
     made: dict[str, bytes] = {}
     for step in plan:
         inputs = tuple(made[plan.by_key[key].name] for key in step.inputs)
-        result = find_kind(step.kind).make(Job(step, inputs, lambda capability: Director()))
+        result = find_kind(step.kind).make(Job(step, inputs, lambda capability, name=None: Director()))
         made[step.name] = result if isinstance(result, bytes) else result.data
     shots = loads(ShotList, made["shots"]).shots
     assert (shots[0].move, shots[0].made_by) == ("handheld", "director")

@@ -31,9 +31,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-import pyloudnorm
 import soundfile
-from scipy import signal
 
 from clapboard.errors import BackendUnavailable, ClapboardError
 from clapboard.sound.voice import ConsentCheck, Delivery, Timbre, UnspeakableLine, Voice, require_consent
@@ -200,6 +198,8 @@ def varispeed(samples: np.ndarray, ratio: float) -> np.ndarray:
     if abs(ratio - 1.0) < 1e-3:
         return samples
     step = Fraction(1.0 / ratio).limit_denominator(96)
+    from scipy import signal  # scipy.signal takes seconds to import; casting needs none of it
+
     return signal.resample_poly(samples, step.numerator, step.denominator)
 
 
@@ -230,6 +230,8 @@ def loudness(samples: np.ndarray, sample_rate: int) -> float:
     shortest = int(0.4 * sample_rate) + 1
     if samples.shape[0] < shortest:
         samples = np.concatenate([samples, np.zeros((shortest - samples.shape[0], *samples.shape[1:]))])
+    import pyloudnorm  # imports scipy.signal
+
     return float(pyloudnorm.Meter(sample_rate).integrated_loudness(samples))
 
 
@@ -238,6 +240,8 @@ def finish(samples: np.ndarray, sample_rate: int, delivery: Delivery) -> np.ndar
     samples = samples - np.mean(samples)
     if delivery.style == "whisper":
         # A whisper has no chest: take away the voiced low end that engines without a whisper voice leave in.
+        from scipy import signal
+
         sos = signal.butter(2, 350.0, "highpass", fs=sample_rate, output="sos")
         samples = signal.sosfilt(sos, samples)
     measured = loudness(samples, sample_rate)

@@ -7,6 +7,7 @@ as encoded bytes (PNG images, WAV audio) ready to store as blobs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -26,9 +27,16 @@ class TextGenerator(Protocol):
 
 @runtime_checkable
 class ImageGenerator(Protocol):
-    """Draws a frame (storyboard panel, character sheet) as PNG bytes."""
+    """Draws a frame (storyboard panel, character sheet, location) as PNG bytes.
 
-    def draw(self, prompt: str, *, seed: int, width: int, height: int) -> bytes: ...
+    ``prompt`` is the frame described in words, for backends that read text;
+    ``brief`` is the same frame as structured data (see :mod:`clapboard.plan.frames`),
+    for backends that draw from it.
+    """
+
+    def draw(
+        self, prompt: str, *, seed: int, width: int, height: int, brief: Mapping[str, Any] | None = None
+    ) -> bytes: ...
 
 
 @runtime_checkable
@@ -47,9 +55,15 @@ class MusicGenerator(Protocol):
 
 @runtime_checkable
 class Translator(Protocol):
-    """Translates dialogue for subtitles and dubbing."""
+    """Translates dialogue for subtitles and dubbing.
 
-    def translate(self, text: str, *, source: str, target: str) -> str: ...
+    ``context`` is the scene the line belongs to, for backends that can use it;
+    words in ``glossary`` (character names, invented words) come back untranslated.
+    """
+
+    def translate(
+        self, text: str, *, source: str, target: str, context: str = "", glossary: Sequence[str] = ()
+    ) -> str: ...
 
 
 @dataclass(frozen=True)

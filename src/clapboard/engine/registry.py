@@ -99,8 +99,8 @@ def _usable(choice: BackendChoice) -> type[Backend]:
         )
     if not cls.available():
         raise BackendUnavailable(choice.name, cls.install_hint)
-    if choice.model is not None and not Path(choice.model).is_file():
-        raise BackendUnavailable(choice.name, f"its model file {choice.model} does not exist")
+    if choice.model is not None and not Path(choice.model).exists():
+        raise BackendUnavailable(choice.name, f"its model {choice.model} does not exist")
     return cls
 
 
@@ -128,7 +128,13 @@ def open_backend(choice: BackendChoice) -> Any:
 
 
 def model_digest(path: Path) -> str:
-    """SHA-256 of a model file, remembered per process while its size and modification time stay the same."""
+    """SHA-256 of a model file, or of a model folder's files and their names (a diffusers pipeline),
+    remembered per process while the file's size and modification time stay the same."""
+    if path.is_dir():
+        sha = hashlib.sha256()
+        for item in sorted(p for p in path.rglob("*") if p.is_file()):
+            sha.update(f"{item.relative_to(path).as_posix()}\0{model_digest(item)}\n".encode())
+        return sha.hexdigest()
     stat = path.stat()
     memo = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     with _lock:

@@ -17,6 +17,7 @@ import re
 import struct
 import wave
 import zlib
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -54,7 +55,7 @@ class StandIn:
         words = prompt.split()[: max(max_tokens - 2, 0)]
         return " ".join([f"[stand-in {seed:08x}]", *words])
 
-    def draw(self, prompt: str, *, seed: int, width: int, height: int) -> bytes:
+    def draw(self, prompt: str, *, seed: int, width: int, height: int, brief: Mapping[str, Any] | None = None) -> bytes:
         """A PNG frame in one flat colour picked from the prompt and seed."""
         red, green, blue = hashlib.sha256(f"{seed}:{prompt}".encode()).digest()[:3]
         row = b"\x00" + bytes((red, green, blue)) * width
@@ -68,7 +69,7 @@ class StandIn:
         """Silence of the length asked for."""
         return _silence(seconds)
 
-    def translate(self, text: str, *, source: str, target: str) -> str:
+    def translate(self, text: str, *, source: str, target: str, context: str = "", glossary: Sequence[str] = ()) -> str:
         """The text as it was: a stand-in keeps the words until a real translator comes in."""
         return text
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from clapboard.plan.direction import Direction
 from clapboard.plan.stages import Stage, find_kind, order_stages, pipeline
 from clapboard.plan.step import BackendIdentity, PlanError, Step
 
@@ -69,7 +70,10 @@ class Planner:
         backends: Callable[[str], BackendIdentity | None] | None = None,
         rejections: Mapping[str, int] | None = None,
         pins: Mapping[str, Step] | None = None,
+        direction: Direction | None = None,
     ) -> None:
+        #: The project's settings the stages follow.
+        self.direction = direction or Direction()
         self._backends = backends
         self._rejections = rejections or {}
         self._pins = pins or {}
@@ -99,6 +103,11 @@ class Planner:
         """
         return self._backends is not None and self._backends(capability) is not None
 
+    def backend_name(self, capability: str) -> str | None:
+        """The name of the backend the settings chose for ``capability``, or None."""
+        chosen = self._backends(capability) if self._backends is not None else None
+        return chosen.name if chosen is not None else None
+
     def add(
         self,
         kind: str,
@@ -107,8 +116,13 @@ class Planner:
         params: Mapping[str, Any] | None = None,
         inputs: Sequence[Step] = (),
         export: str | None = None,
+        backend: str | None = None,
     ) -> Step:
-        """Add a step of ``kind`` that reads ``inputs`` (steps added before it) and return it, keyed."""
+        """Add a step of ``kind`` that reads ``inputs`` (steps added before it) and return it, keyed.
+
+        ``backend`` names the backend to serve this one step in place of the
+        capability's chosen one (each cast voice is spoken by its own engine).
+        """
         if not self._stage:
             raise PlanError(f"step {name!r} added outside any stage")
         if name in self._by_name:
@@ -117,10 +131,13 @@ class Planner:
             if self._by_name.get(source.name) is not source:
                 raise PlanError(f"step {name!r} reads {source.name!r}, which is not an earlier step of this plan")
         made_by = find_kind(kind)
-        backend = None
+        identity = None
         if made_by.capability is not None:
-            backend = self._backends(made_by.capability) if self._backends is not None else None
-            if backend is None:
+            if self._backends is not None:
+                identity = self._backends(made_by.capability)
+                if backend is not None and (identity is None or identity.name != backend):
+                    identity = self._backends(made_by.capability, backend)  # type: ignore[call-arg]
+            if identity is None:
                 raise PlanError(f"step {name!r} needs a {made_by.capability} backend and none was configured")
         step = Step(
             kind,
@@ -128,7 +145,7 @@ class Planner:
             self._stage,
             dict(params or {}),
             tuple(s.key for s in inputs),
-            backend,
+            identity,
             needs_gpu=made_by.needs_gpu,
             export=export,
         )
@@ -157,16 +174,18 @@ def build_plan(
     rejections: Mapping[str, int] | None = None,
     pins: Mapping[str, Step] | None = None,
     stages: Sequence[Stage] | None = None,
+    direction: Direction | None = None,
 ) -> Plan:
     """The plan for ``script``: every stage (the registered pipeline by default) adds its steps in order.
 
     ``backends`` maps a capability to the identity of the backend the settings
     chose for it, or to None when they chose none (as for every capability
     when ``backends`` is None); ``rejections`` counts rejected takes per slate;
-    ``pins`` maps a step name to the step of its pinned take.
+    ``pins`` maps a step name to the step of its pinned take; ``direction``
+    holds the settings the stages follow.
     """
     ordered = order_stages(tuple(stages)) if stages is not None else pipeline()
-    planner = Planner(backends=backends, rejections=rejections, pins=pins)
+    planner = Planner(backends=backends, rejections=rejections, pins=pins, direction=direction)
     for each in ordered:
         planner.begin(each)
         each.build(planner, script)

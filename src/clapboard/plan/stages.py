@@ -16,6 +16,7 @@ from clapboard.plan.step import PlanError, Step
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from clapboard.plan.plan import Planner
     from clapboard.screenplay import Screenplay
@@ -35,7 +36,9 @@ class Job:
 
     step: Step
     inputs: tuple[bytes, ...]
-    open_backend: Callable[[str], Any]
+    open_backend: Callable[[str, str | None], Any]
+    #: A folder where a kind may keep content-addressed pieces between runs (rendered segments), or None.
+    workshop: Path | None = None
 
     @property
     def params(self) -> dict[str, Any]:
@@ -54,7 +57,8 @@ class Job:
         capability = find_kind(self.step.kind).capability
         if capability is None:
             raise PlanError(f"step kind {self.step.kind!r} declares no capability, so it has no backend")
-        return self.open_backend(capability)
+        # A step keyed to a backend other than the capability's choice (a cast voice's engine) opens that one.
+        return self.open_backend(capability, self.step.backend.name if self.step.backend else None)
 
 
 @dataclass(frozen=True)

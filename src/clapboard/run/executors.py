@@ -12,9 +12,10 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from clapboard.engine.registry import open_backend
+from clapboard.engine.registry import BackendChoice, open_backend
 from clapboard.errors import BackendUnavailable, ClapboardError
 from clapboard.plan.stages import Job, Output, find_kind
 from clapboard.plan.step import PlanError
@@ -22,7 +23,6 @@ from clapboard.plan.step import PlanError
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from clapboard.engine.registry import BackendChoice
     from clapboard.plan.stages import Kind
     from clapboard.plan.step import Step
 
@@ -36,18 +36,30 @@ class Made:
     seconds: float
 
 
-def perform(kind: Kind, step: Step, inputs: tuple[bytes, ...], choices: Mapping[str, BackendChoice]) -> Made:
-    """Make one step's output: run its kind's function on its inputs. Runs wherever the executor puts it."""
+def perform(
+    kind: Kind,
+    step: Step,
+    inputs: tuple[bytes, ...],
+    choices: Mapping[str, BackendChoice],
+    workshop: str | None = None,
+) -> Made:
+    """Make one step's output: run its kind's function on its inputs. Runs wherever the executor puts it.
+
+    ``workshop`` is a folder the kind may keep reusable pieces in; a worker that cannot reach it goes without.
+    """
     started = time.perf_counter()
-    result = kind.make(Job(step, inputs, partial(_open, choices)))
+    folder = Path(workshop) if workshop and Path(workshop).is_dir() else None
+    result = kind.make(Job(step, inputs, partial(_open, choices), folder))
     output = result if isinstance(result, Output) else Output(result)
     if not isinstance(output.data, bytes):
         raise PlanError(f"step kind {step.kind!r} returned {type(output.data).__name__}, not bytes")
     return Made(output.data, output.prompt, time.perf_counter() - started)
 
 
-def _open(choices: Mapping[str, BackendChoice], capability: str) -> Any:
+def _open(choices: Mapping[str, BackendChoice], capability: str, name: str | None = None) -> Any:
     choice = choices.get(capability)
+    if name is not None and (choice is None or choice.name != name):
+        choice = BackendChoice(capability, name)
     if choice is None:
         raise BackendUnavailable(capability, f"no {capability} backend is set in clapboard.toml [backends]")
     return open_backend(choice)
@@ -59,7 +71,9 @@ class Executor(Protocol):
     name: str
     jobs: int
 
-    def submit(self, step: Step, inputs: tuple[bytes, ...], choices: Mapping[str, BackendChoice]) -> Future[Made]:
+    def submit(
+        self, step: Step, inputs: tuple[bytes, ...], choices: Mapping[str, BackendChoice], workshop: str | None = None
+    ) -> Future[Made]:
         """Start making ``step``; the future holds its output or the exception its kind raised."""
         ...
 
@@ -77,9 +91,11 @@ class LocalExecutor:
         self.jobs = jobs
         self._pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="clapboard-step")
 
-    def submit(self, step: Step, inputs: tuple[bytes, ...], choices: Mapping[str, BackendChoice]) -> Future[Made]:
+    def submit(
+        self, step: Step, inputs: tuple[bytes, ...], choices: Mapping[str, BackendChoice], workshop: str | None = None
+    ) -> Future[Made]:
         """Queue the step on the thread pool."""
-        return self._pool.submit(perform, find_kind(step.kind), step, inputs, choices)
+        return self._pool.submit(perform, find_kind(step.kind), step, inputs, choices, workshop)
 
     def close(self) -> None:
         """Wait for running steps and drop queued ones."""
@@ -110,11 +126,13 @@ class RayExecutor:
         self.jobs = jobs or max(int(ray.cluster_resources().get("CPU", 1)), 1)
         self._task = ray.remote(perform)
 
-    def submit(self, step: Step, inputs: tuple[bytes, ...], choices: Mapping[str, BackendChoice]) -> Future[Made]:
+    def submit(
+        self, step: Step, inputs: tuple[bytes, ...], choices: Mapping[str, BackendChoice], workshop: str | None = None
+    ) -> Future[Made]:
         """Send the step to the cluster, asking for a GPU when it needs one."""
         task = self._task.options(num_cpus=1, num_gpus=1 if step.needs_gpu else 0, name=step.name)
         # The kind travels with the task, so a worker runs kinds registered only in this process too.
-        return task.remote(find_kind(step.kind), step, inputs, dict(choices)).future()
+        return task.remote(find_kind(step.kind), step, inputs, dict(choices), workshop).future()
 
     def close(self) -> None:
         """Shut down the Ray this executor started; a Ray someone else started stays up."""

@@ -38,7 +38,7 @@ def prepare(script: Screenplay, stages: Sequence[str], exported: Sequence[str]) 
     return {step.export: made[step.name] for step in plan.exports if step.stage in exported and step.export}
 
 
-def _no_backend(capability: str) -> Any:
+def _no_backend(capability: str, name: str | None = None) -> Any:
     raise BackendUnavailable(capability, "a bare script runs without backends; make a project to configure one")
 
 

@@ -149,6 +149,9 @@ class _Shoot:
         self.todo = todo
         self.run_id = run_id
         self.choices = choices
+        workshop = store.root / "workshop"
+        workshop.mkdir(exist_ok=True)
+        self.workshop = str(workshop)
         self.finished: set[str] = set()
         self.failure: StepFailed | None = None
         self.failed = 0
@@ -168,7 +171,7 @@ class _Shoot:
                 while ready and len(making) < self.executor.jobs and self.failure is None:
                     step = self.todo[ready.popleft()]
                     inputs = tuple(self.store.output(key) for key in step.inputs)
-                    making[self.executor.submit(step, inputs, self.choices)] = step
+                    making[self.executor.submit(step, inputs, self.choices, self.workshop)] = step
                     display.starting(step)
                 if not making and not writing:
                     break
