@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from clapboard.cli import app
+from tests.quick import make_quick
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "concert-pitch.fountain"
 
@@ -22,6 +23,7 @@ def film(tmp_path: Path) -> Path:
     folder = tmp_path / "film"
     result = cli("new", folder, "--from", SAMPLE)
     assert result.exit_code == 0, result.output
+    make_quick(folder)  # the commands are under test here, not the media
     return folder
 
 
@@ -49,6 +51,7 @@ def test_new_from_a_bad_script_leaves_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "film").exists()
 
 
+@pytest.mark.slow
 def test_make_then_nothing_to_do_then_one_edit(film: Path) -> None:
     dry = cli("make", film, "--dry-run")
     assert dry.exit_code == 0
@@ -75,6 +78,7 @@ def test_make_then_nothing_to_do_then_one_edit(film: Path) -> None:
     assert len(cli("history", film).stdout.splitlines()) > 3
 
 
+@pytest.mark.slow
 def test_gc_and_export(film: Path) -> None:
     cli("make", film)
     (film / "out" / "breakdown.json").unlink()

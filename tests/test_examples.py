@@ -98,13 +98,16 @@ def test_converts_to_every_format(script: Screenplay, tmp_path: Path, suffix: st
         assert clapboard.load(target) == script
 
 
+@pytest.mark.slow
 def test_demo_writes_every_output_and_prints_the_stats(tmp_path: Path) -> None:
     screen = io.StringIO()
     written = demo.run(out=tmp_path / "demo-out", console=Console(file=screen, width=100))
     converted = [p for p in written if p.parent == tmp_path / "demo-out"]
     assert sorted(p.suffix for p in converted) == [".fdx", ".html", ".json", ".pdf"]
     assert all(p.exists() for p in written)
-    assert tmp_path / "demo-out" / "film" / "out" / "breakdown.json" in written
+    film = tmp_path / "demo-out" / "film" / "out"
+    assert {film / "breakdown.json", film / "film.mp4", film / "subtitles" / "ca.srt"} <= set(written)
+    assert f"the film: {film / 'film.mp4'}" in screen.getvalue()
     again = io.StringIO()
     demo.run(out=tmp_path / "demo-out", console=Console(file=again, width=100))
     assert "made 0, reused" in again.getvalue()

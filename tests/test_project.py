@@ -11,6 +11,7 @@ import pytest
 
 from clapboard.engine import CAPABILITIES, BackendChoice
 from clapboard.errors import ScriptError
+from clapboard.plan.direction import Direction
 from clapboard.project import CONFIG_NAME, TEMPLATE, Project, ProjectError, Settings, new_project, read_settings
 from clapboard.screenplay.formats import load
 
@@ -67,9 +68,16 @@ def test_a_project_cannot_be_created_twice_or_from_a_broken_script(tmp_path: Pat
 def test_the_template_documents_every_setting_with_its_default() -> None:
     doc = tomllib.loads(TEMPLATE.format(title='""', script='"script.fountain"'))
     documented = {f"{table}.{key}" for table, keys in doc.items() for key in keys}
-    names = {f.name for f in fields(Settings)} - {"backends"}
+    names = {f.name for f in fields(Settings)} - {"backends", "direction"}
     sections = {"title": "project", "script": "project", "out": "project"}
-    assert documented == {f"{sections.get(n, 'run')}.{n}" for n in names} | {f"backends.{c}" for c in CAPABILITIES}
+    # [cast] is shown commented out, as it has no default
+    direction = {f.name for f in fields(Direction)} - {"cast"}
+    tables = {"loudness": "sound", "true_peak": "sound", "languages": "release", "glossary": "release"}
+    assert documented == (
+        {f"{sections.get(n, 'run')}.{n}" for n in names}
+        | {f"backends.{c}" for c in CAPABILITIES}
+        | {f"{tables.get(n, 'picture')}.{n}" for n in direction}
+    )
     lines = TEMPLATE.splitlines()
     for above, line in itertools.pairwise(lines):
         key = line.partition("=")[0].strip()
@@ -100,7 +108,7 @@ def test_backends_take_a_name_or_a_table_with_a_model_file(tmp_path: Path) -> No
     assert settings.backends["text"] == BackendChoice(
         "text", "llama-cpp", str(tmp_path / "models" / "tiny.gguf"), (("context", 4096),)
     )
-    assert settings.backends["image"] == BackendChoice("image", "stand-in")
+    assert settings.backends["image"] == BackendChoice("image", "sketch")
 
 
 def test_run_settings_are_read(tmp_path: Path) -> None:

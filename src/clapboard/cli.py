@@ -95,6 +95,49 @@ def _root(
     pass
 
 
+def with_languages(project: Project, languages: str) -> Project:
+    """``project`` with its release languages replaced by a comma-separated list from the command line."""
+    from dataclasses import replace
+
+    from clapboard.plan.release import ISO_639_2
+
+    codes = tuple(code.strip() for code in languages.split(",") if code.strip())
+    unknown = [code for code in codes if code not in ISO_639_2]
+    if unknown:
+        raise ProjectError(f"--languages: {', '.join(unknown)} not known; known: {', '.join(ISO_639_2)}")
+    direction = replace(project.settings.direction, languages=codes)
+    return replace(project, settings=replace(project.settings, direction=direction))
+
+
+@app.command("check-subs")
+def check_subs(
+    files: Annotated[list[Path], typer.Argument(help="SRT, WebVTT or ASS files to check.")],
+    fps: Annotated[int, typer.Option(help="Frame rate the gaps are counted in.")] = 24,
+) -> None:
+    """Check subtitle files against the style guide: 42 characters a line, 2 lines, 17 characters a second,
+    5/6 s to 7 s on screen, 2 frames between cues, no line ending on an article or preposition.
+
+    Prints one line per problem and exits 1 when there is an error (warnings alone pass).
+
+    **Examples**
+
+        clapboard check-subs my-film/out/subtitles/en.srt
+    """
+    from clapboard.media.subtitles import StyleGuide, check_file
+
+    guide = StyleGuide(fps=fps)
+    failed = False
+    for path in files:
+        problems = check_file(path, guide)
+        for line in problems:
+            typer.echo(line)
+        failed = failed or any("(warning)" not in line for line in problems)
+        if not problems:
+            typer.echo(f"{path}: every cue follows the style guide")
+    if failed:
+        raise typer.Exit(1)
+
+
 @app.command()
 def convert(
     source: Annotated[
@@ -282,6 +325,10 @@ def make(
     executor: Annotated[
         str | None, typer.Option(metavar="local|ray", help="Where steps run (default from clapboard.toml).")
     ] = None,
+    languages: Annotated[
+        str | None,
+        typer.Option(metavar="es,ca", help="Languages to subtitle and dub into (default from clapboard.toml)."),
+    ] = None,
 ) -> None:
     """Make the film: run every step whose inputs changed, reuse the rest, export into `out/`.
 
@@ -294,8 +341,11 @@ def make(
         clapboard make my-film --dry-run
         clapboard make my-film --until breakdown
         clapboard make my-film --executor ray --jobs 8
+        clapboard make my-film --languages es,ca
     """
     opened = Project.open(project)
+    if languages is not None:
+        opened = with_languages(opened, languages)
     if dry_run:
         verdicts = production.dry_run(opened, until=until)
         for verdict in verdicts:

@@ -1,9 +1,10 @@
-"""``make demo``: the sample screenplay through Clapboard, start to finish so far.
+"""``make demo``: the sample screenplay through Clapboard, start to finish.
 
 Reads ``examples/concert-pitch.fountain``, writes it to ``demo-out/`` as PDF,
 HTML, Final Draft and JSON, prints its statistics, then makes it as a project
-in ``demo-out/film`` (run again, it reuses what it made). Each later stage of the
-pipeline adds its step here, so this file stays the shortest tour of the API.
+in ``demo-out/film``: breakdown, shot list, storyboard frames, cast voices,
+score, mix, the animatic ``out/film.mp4`` with its cut files, and Spanish and
+Catalan subtitles and dubs. Run again, it reuses what it made.
 """
 
 from __future__ import annotations
@@ -47,12 +48,19 @@ def run(sample: Path = SAMPLE, out: Path = OUT, console: Console | None = None) 
 
     # The same script as a project: the engine plans it and makes what changed since last time.
     folder = out / "film"
-    project = Project.open(folder) if (folder / CONFIG_NAME).exists() else new_project(folder, sample)
+    if not (folder / CONFIG_NAME).exists():
+        made = new_project(folder, sample)
+        settings = made.config_path.read_text(encoding="utf-8")
+        made.config_path.write_text(settings.replace("languages = []", 'languages = ["es", "ca"]'), encoding="utf-8")
+    project = Project.open(folder)
     shutil.copyfile(sample, project.script_path)
     report = make(project, progress=console.is_terminal, console=console)
     console.print(f"made {report.ran}, reused {report.reused} of {report.planned} steps in {report.seconds:.2f} s")
     for path in report.exported:
         console.print(f"wrote {path}", markup=False)
+    film = project.out_path / "film.mp4"
+    if film.is_file():
+        console.print(f"\nthe film: {film}", markup=False)
     return [*written, *report.exported]
 
 

@@ -17,11 +17,23 @@ from typing import Any, Literal, NoReturn
 from clapboard.engine.capabilities import CAPABILITIES
 from clapboard.engine.registry import BackendChoice
 from clapboard.errors import ClapboardError
+from clapboard.plan.direction import ASPECTS, Direction
+from clapboard.plan.release import ISO_639_2
 from clapboard.screenplay.formats import load
+from clapboard.sound.casting import read_cast
 from clapboard.store import Store
 
 CONFIG_NAME = "clapboard.toml"
 STORE_NAME = ".clapboard"
+
+#: The backends a new project starts with: the embedded ones that need nothing but Clapboard and Debian packages.
+DEFAULT_BACKENDS = {
+    "image": "sketch",
+    "speech": "piper",
+    "music": "fluidsynth",
+    "translate": "apertium",
+    "align": "pocketsphinx",
+}
 
 ExecutorName = Literal["local", "ray"]
 EXECUTORS: tuple[ExecutorName, ...] = ("local", "ray")
@@ -61,11 +73,52 @@ ray_address = ""
 #   text = {{ name = "llamacpp", model = "models/llama-3.2-1b.gguf", options = {{ context = 4096 }} }}
 # Changing a backend, its version or its model file remakes exactly the steps it serves.
 text = "stand-in"
-image = "stand-in"
-speech = "stand-in"
-music = "stand-in"
-translate = "stand-in"
-align = "stand-in"
+# Storyboard frames and concept art: "sketch" draws them (built in); "diffusers" paints them on a GPU
+# (pip install 'clapboard[gpu]'; model = a local model folder).
+image = "sketch"
+# Dialogue: "piper" casts from every offline engine installed (piper, festival, flite, espeak-ng), each
+# character to a voice of its own; "openai-speech" for an endpoint; "stand-in" for silence of the right length.
+speech = "piper"
+# The score, composed from the emotional arc and played by FluidSynth with a General MIDI soundfont.
+music = "fluidsynth"
+# Translation for subtitles and dubbing: "apertium" (Debian's rule-based pairs, offline) or "openai-translate".
+translate = "apertium"
+# Forced alignment of a recorded dialogue track to the script's lines.
+align = "pocketsphinx"
+
+[picture]
+# The animatic's frame width and height in pixels (even numbers).
+width = 1280
+# Its height.
+height = 720
+# Frames a second.
+fps = 24
+# The picture's shape: "16:9" fills the frame; "1.85" and "2.39" letterbox a wider picture inside it.
+aspect = "16:9"
+# How frames should look, for image backends that read a prompt.
+style = "storyboard sketch, pencil and marker, cinematic composition"
+# A title card from the title page at the head of the film.
+title_card = true
+# Words a second an action paragraph holds the screen when no dialogue gives a shot its length.
+reading_speed = 4.0
+
+[sound]
+# The final mix's integrated loudness in LUFS: -23 for broadcast (EBU R128), -16 for the web.
+loudness = -23.0
+# The mix's true-peak ceiling in dBTP.
+true_peak = -1.0
+
+[release]
+# Languages to subtitle and dub into, as ISO 639-1 codes, such as ["es", "ca"]; English is the original.
+# `clapboard make --languages es,ca` overrides it.
+languages = []
+# Words never to translate besides the characters' names: invented words, places, brands.
+glossary = []
+
+# [cast]
+# Pin a character's voice (the report's casting table lists who has which); the rest are cast for you:
+# RUTH = {{ voice = "piper:en_US-joe-medium", rate = 0.95, pitch = 2 }}
+# WALTER = "flite:rms"
 """
 
 STARTER_SCRIPT = """\
@@ -91,8 +144,9 @@ class Settings:
     jobs: int = 0
     ray_address: str = ""
     backends: dict[str, BackendChoice] = field(
-        default_factory=lambda: {cap: BackendChoice(cap, "stand-in") for cap in CAPABILITIES}
+        default_factory=lambda: {cap: BackendChoice(cap, DEFAULT_BACKENDS.get(cap, "stand-in")) for cap in CAPABILITIES}
     )
+    direction: Direction = field(default_factory=Direction)
 
 
 @dataclass(frozen=True)
@@ -169,7 +223,7 @@ def read_settings(path: Path) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise ProjectError(f"{path}: cannot be read ({exc})") from None
     check = _Checker(path)
-    check.keys(doc, "", {"project", "run", "backends"})
+    check.keys(doc, "", {"project", "run", "backends", "picture", "sound", "release", "cast"})
     project = check.table(doc, "project", {"title", "script", "out"})
     run = check.table(doc, "run", {"executor", "jobs", "ray_address"})
     backends = check.table(doc, "backends", set(CAPABILITIES))
@@ -187,6 +241,7 @@ def read_settings(path: Path) -> Settings:
     for capability, value in backends.items():
         chosen[capability] = check.backend(capability, value, path.parent)
     return Settings(
+        direction=_direction(check, doc, path),
         title=check.string(project, "project.title", defaults.title),
         script=script,
         out=check.string(project, "project.out", defaults.out) or defaults.out,
@@ -194,6 +249,56 @@ def read_settings(path: Path) -> Settings:
         jobs=jobs,
         ray_address=check.string(run, "run.ray_address", defaults.ray_address),
         backends=chosen,
+    )
+
+
+def _direction(check: _Checker, doc: dict[str, Any], path: Path) -> Direction:
+    """The [picture], [sound] and [cast] tables as the planner's :class:`Direction`."""
+    picture = check.table(doc, "picture", {"width", "height", "fps", "aspect", "style", "title_card", "reading_speed"})
+    sound = check.table(doc, "sound", {"loudness", "true_peak"})
+    release = check.table(doc, "release", {"languages", "glossary"})
+    lists = {}
+    for key in ("languages", "glossary"):
+        value = release.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            check.fail(f"release.{key}", f'must be a list of words, such as ["es", "ca"], not {value!r}')
+        lists[key] = tuple(v.strip() for v in value)
+    for code in lists["languages"]:
+        if code not in ISO_639_2:
+            check.fail(
+                "release.languages", f"{code!r} is not a language Clapboard knows; known: {', '.join(ISO_639_2)}"
+            )
+    cast_table = doc.get("cast", {})
+    if not isinstance(cast_table, dict):
+        check.fail("cast", "must be a table ([cast]) of character = voice")
+    default = Direction()
+    width = check.number(picture, "picture.width", default.width, whole=True, low=16, high=7680)
+    height = check.number(picture, "picture.height", default.height, whole=True, low=16, high=4320)
+    if int(width) % 2 or int(height) % 2:
+        check.fail("picture", f"width and height must be even numbers, not {width}x{height}")
+    aspect = check.string(picture, "picture.aspect", default.aspect)
+    if aspect not in ASPECTS:
+        check.fail("picture.aspect", f"must be one of {', '.join(map(repr, ASPECTS))}, not {aspect!r}")
+    title_card = picture.get("title_card", default.title_card)
+    if not isinstance(title_card, bool):
+        check.fail("picture.title_card", f"must be true or false, not {title_card!r}")
+    try:
+        cast = read_cast(cast_table, where=str(path))
+    except ClapboardError as exc:
+        raise ProjectError(str(exc)) from None
+    return Direction(
+        width=int(width),
+        height=int(height),
+        fps=int(check.number(picture, "picture.fps", default.fps, whole=True, low=1, high=120)),
+        aspect=aspect,
+        style=check.string(picture, "picture.style", default.style),
+        title_card=title_card,
+        reading_speed=check.number(picture, "picture.reading_speed", default.reading_speed, low=0.5, high=10),
+        loudness=check.number(sound, "sound.loudness", default.loudness, low=-40, high=-5),
+        true_peak=check.number(sound, "sound.true_peak", default.true_peak, low=-12, high=0),
+        cast=cast,
+        languages=lists["languages"],
+        glossary=lists["glossary"],
     )
 
 
@@ -224,6 +329,16 @@ class _Checker:
         if not isinstance(value, str):
             self.fail(key, f"must be a string, not {value!r}")
         return value
+
+    def number(
+        self, table: dict[str, Any], key: str, default: float, *, low: float, high: float, whole: bool = False
+    ) -> float:
+        value = table.get(key.rpartition(".")[2], default)
+        kinds = (int,) if whole else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
+            what = "a whole number" if whole else "a number"
+            self.fail(key, f"must be {what} from {low:g} to {high:g}, not {value!r}")
+        return float(value)
 
     def backend(self, capability: str, value: Any, base: Path) -> BackendChoice:
         key = f"backends.{capability}"

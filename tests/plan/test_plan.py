@@ -40,7 +40,23 @@ def _changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
 def test_the_pipeline_plans_every_stage_in_order() -> None:
     # The one place the whole stage list is spelled out: a stage added, dropped or reordered shows up here.
     plan = build_plan(night_shift())
-    assert plan.stages == ("script", "breakdown", "arc", "shots", "breakdown-report", "shots-report")
+    assert plan.stages == (
+        "script",
+        "breakdown",
+        "arc",
+        "shots",
+        "breakdown-report",
+        "shots-report",
+        "voices",
+        "timing",
+        "score",
+        "mix",
+        "frames",
+        "concept",
+        "subtitles",
+        "localize",
+        "previs",
+    )
     assert [s.name for s in plan] == [
         "scene/1",
         "scene/2",

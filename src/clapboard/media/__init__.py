@@ -23,7 +23,7 @@ from clapboard.media.animatic import (
 )
 from clapboard.media.encoder import H264, Codec
 from clapboard.media.ffmpeg import MediaError
-from clapboard.media.film import AudioTrack, Chapter, assemble, scene_chapters
+from clapboard.media.film import AudioTrack, Chapter, SubtitleTrack, assemble, scene_chapters
 from clapboard.media.probe import MediaInfo, Stream, probe
 from clapboard.media.render import Reel, Segment, render, render_segment, segment_key
 from clapboard.media.storyboard import storyboard
@@ -47,6 +47,7 @@ __all__ = [
     "Reel",
     "Segment",
     "Stream",
+    "SubtitleTrack",
     "Transition",
     "TransitionKind",
     "assemble",

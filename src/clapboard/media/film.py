@@ -46,6 +46,25 @@ class AudioTrack:
 
 
 @dataclass(frozen=True)
+class SubtitleTrack:
+    """A subtitle file (SRT, WebVTT or ASS) to carry as a stream in its ISO 639-2 language."""
+
+    path: Path
+    language: str = "und"
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.language) != 3 or not self.language.isascii() or not self.language.isalpha():
+            raise MediaError(
+                f"{self.path}: language {self.language!r} must be a three-letter ISO 639-2 code, like 'eng'"
+            )
+
+
+#: The subtitle codec each container takes: MP4 players read timed text, Matroska keeps SubRip.
+SUBTITLE_CODECS = {".mp4": "mov_text", ".mkv": "srt"}
+
+
+@dataclass(frozen=True)
 class Chapter:
     """A chapter mark: its title and the frames it spans (start inclusive, end exclusive)."""
 
@@ -69,8 +88,16 @@ def scene_chapters(panels: Sequence[Panel], fmt: Format) -> tuple[Chapter, ...]:
     return tuple(chapters)
 
 
-def assemble(reel: Reel, out: Path, *, audio: Sequence[AudioTrack] = (), chapters: Sequence[Chapter] = ()) -> Path:
-    """The film at ``out`` (.mp4 or .mkv): the reel's picture copied, ``audio`` as AAC tracks, ``chapters`` marked.
+def assemble(
+    reel: Reel,
+    out: Path,
+    *,
+    audio: Sequence[AudioTrack] = (),
+    chapters: Sequence[Chapter] = (),
+    subtitles: Sequence[SubtitleTrack] = (),
+) -> Path:
+    """The film at ``out`` (.mp4 or .mkv): the reel's picture copied, ``audio`` as AAC tracks, ``subtitles`` as
+    text streams, ``chapters`` marked; every sound and subtitle stream tagged with its language.
 
     Sound longer than the picture is cut at the picture's end; the first track is the default one. Sound
     encoded to AAC is kept in the reel's segment folder, named by its hash, for the next assembly.
@@ -91,11 +118,23 @@ def assemble(reel: Reel, out: Path, *, audio: Sequence[AudioTrack] = (), chapter
             codecs += [f"-c:a:{n}", "copy", f"-metadata:s:a:{n}", f"language={track.language}"]
             codecs += [f"-metadata:s:a:{n}", f"title={track.title}"] if track.title else []
             codecs += [f"-disposition:a:{n}", "default" if n == 0 else "0"]
+        for n, track in enumerate(subtitles):
+            if not track.path.is_file():
+                raise MediaError(f"{track.path}: no such subtitle file")
+            inputs += ["-i", track.path]
+            maps += ["-map", f"{len(audio) + n + 1}:s:0"]
+            codecs += [
+                f"-c:s:{n}",
+                SUBTITLE_CODECS[out.suffix.lower()],
+                f"-metadata:s:s:{n}",
+                f"language={track.language}",
+            ]
+            codecs += [f"-metadata:s:s:{n}", f"title={track.title}"] if track.title else []
         if chapters:
             metadata = Path(scratch) / "chapters.txt"
             metadata.write_text(_ffmetadata(chapters, reel.fmt.rate), encoding="utf-8")
             inputs += ["-f", "ffmetadata", "-i", metadata]
-            maps += ["-map_chapters", str(len(audio) + 1)]
+            maps += ["-map_chapters", str(len(audio) + len(subtitles) + 1)]
         else:
             maps += ["-map_chapters", "-1"]
         temporary = out.with_name(f".{out.stem}.{os.getpid()}.partial{out.suffix}")

@@ -3,7 +3,7 @@
 Importing this package registers the built-in stages and step kinds.
 """
 
-from clapboard.plan import breakdown, prep
+from clapboard.plan import breakdown, prep, previs, release, soundtrack
 from clapboard.plan.plan import Plan, Planner, build_plan
 from clapboard.plan.stages import Job, Kind, Output, Stage, find_kind, kind, order_stages, pipeline, stage
 from clapboard.plan.step import BackendIdentity, PlanError, Step, canonical_json, derive_seed
@@ -27,5 +27,8 @@ __all__ = [
     "order_stages",
     "pipeline",
     "prep",
+    "previs",
+    "release",
+    "soundtrack",
     "stage",
 ]

@@ -11,9 +11,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clapboard.engine.registry import identify
+from clapboard.engine.registry import BackendChoice, identify
 from clapboard.errors import BackendUnavailable, StoreError
 from clapboard.plan.plan import build_plan
+from clapboard.plan.soundtrack import unbundle
 from clapboard.plan.step import BackendIdentity, Step
 from clapboard.run.executors import Executor, LocalExecutor, RayExecutor
 from clapboard.run.explain import Verdict, explain
@@ -53,18 +54,26 @@ def plan_project(project: Project, store: Store) -> Plan:
     if project.settings.title:
         others = tuple(f for f in script.title_page.fields if f.key.lower() != "title")
         script = replace(script, title_page=TitlePage((TitleField("Title", (project.settings.title,)), *others)))
-    identities: dict[str, BackendIdentity] = {}
+    identities: dict[tuple[str, str | None], BackendIdentity] = {}
 
-    def backend_for(capability: str) -> BackendIdentity:
-        if capability not in identities:
+    def backend_for(capability: str, name: str | None = None) -> BackendIdentity:
+        if (capability, name) not in identities:
             choice = project.settings.backends.get(capability)
+            if name is not None and (choice is None or choice.name != name):
+                choice = BackendChoice(capability, name)
             if choice is None:
                 raise BackendUnavailable(capability, f"set a {capability} backend in clapboard.toml [backends]")
-            identities[capability] = identify(choice)
-        return identities[capability]
+            identities[capability, name] = identify(choice)
+        return identities[capability, name]
 
     pins = {name: step_of(take) for name, take in store.pins().items()}
-    return build_plan(script, backends=backend_for, rejections=store.rejections(), pins=pins)
+    return build_plan(
+        script,
+        backends=backend_for,
+        rejections=store.rejections(),
+        pins=pins,
+        direction=project.settings.direction,
+    )
 
 
 def step_of(take: Take) -> Step:
@@ -142,11 +151,15 @@ def _export(project: Project, plan: Plan, store: Store) -> list[Path]:
         key = step.key if step.key in made else latest.get(step.name)
         if key is None or step.export is None:
             continue
-        target = project.out_path / step.export
         data = store.output(key)
-        if not target.is_file() or target.read_bytes() != data:
-            write_atomic(target, data)
-            written.append(target)
+        files = unbundle(data) if step.export.endswith("/") else {"": data}
+        for name, content in files.items():
+            target = project.out_path / step.export / name if name else project.out_path / step.export
+            if not target.resolve().is_relative_to(project.out_path.resolve()):
+                raise StoreError(f"step {step.name!r} would write {name!r} outside {project.out_path}")
+            if not target.is_file() or target.read_bytes() != content:
+                write_atomic(target, content)
+                written.append(target)
     return written
 
 

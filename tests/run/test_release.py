@@ -1,0 +1,111 @@
+"""A project released in three languages: subtitles for each, dubbed sound tracks, tagged streams in MP4 and MKV."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pysubs2
+import pytest
+from typer.testing import CliRunner
+
+from clapboard.cli import app
+from clapboard.media.probe import probe
+from clapboard.project import Project, new_project
+from clapboard.run import make
+
+pytestmark = pytest.mark.slow
+
+SCRIPT = """\
+Title: The Lighthouse
+
+INT. LIGHTHOUSE - NIGHT
+
+HOPE (30s) climbs the stairs. GRACE, an old woman, waits at the lamp.
+
+GRACE
+You are late again.
+
+HOPE
+The boat would not start.
+
+GRACE
+Then we light the lamp together.
+
+HOPE (V.O.)
+She never asked me why.
+"""
+
+CONFIG = """
+[backends]
+image = "sketch"
+speech = "espeak-ng"
+music = "fluidsynth"
+translate = "apertium"
+
+[picture]
+width = 320
+height = 180
+title_card = false
+
+[release]
+languages = ["es", "ca"]
+"""
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    folder = tmp_path_factory.mktemp("release")
+    script = folder / "lighthouse.fountain"
+    script.write_text(SCRIPT, encoding="utf-8")
+    project = new_project(folder / "film", script)
+    head, _, _ = project.config_path.read_text(encoding="utf-8").partition("[backends]")
+    project.config_path.write_text(head + CONFIG, encoding="utf-8")
+    project = Project.open(project.root)
+    make(project, jobs=2)
+    return project
+
+
+def test_each_language_has_subtitles_that_follow_the_style_guide(released: Project) -> None:
+    folder = released.out_path / "subtitles"
+    for language in ("en", "es", "ca"):
+        for suffix in ("srt", "vtt"):
+            assert (folder / f"{language}.{suffix}").is_file()
+        subs = pysubs2.load(str(folder / f"{language}.srt"))
+        assert len(subs) == 4, "one cue per line of dialogue"
+    result = CliRunner().invoke(app, ["check-subs", *(str(p) for p in sorted(folder.glob("*.srt")))])
+    assert result.exit_code == 0, result.output
+    english = [e.plaintext for e in pysubs2.load(str(folder / "en.srt"))]
+    assert english[0] == "You are late again."
+    assert "[HOPE]" in english[3], "an off-screen voice is labelled"
+
+
+def test_names_survive_translation(released: Project) -> None:
+    spanish = (released.out_path / "subtitles" / "es.srt").read_text(encoding="utf-8")
+    assert "[HOPE]" in spanish
+    assert "lámpara" in spanish or "faro" in spanish, spanish
+    with released.open_store() as store:
+        latest = store.latest()
+        lines = json.loads(store.output(latest["scene/1/translation/es"].key))
+    assert len(lines) == 4 and lines[0] != "You are late again."
+
+
+def test_the_film_carries_a_tagged_sound_and_subtitle_stream_per_language(released: Project) -> None:
+    for name in ("film.mp4", "film.mkv"):
+        info = probe(released.out_path / name)
+        assert [s.language for s in info.of_kind("audio")] == ["eng", "spa", "cat"], name
+        assert [s.language for s in info.of_kind("subtitle")] == ["eng", "spa", "cat"], name
+
+
+def test_the_dubbing_report_lists_every_line_and_its_fit(released: Project) -> None:
+    report = (released.out_path / "dub" / "es" / "dubbing.md").read_text(encoding="utf-8")
+    rows = [row for row in report.splitlines() if row.startswith("| ") and row[2].isdigit()]
+    assert len(rows) == 4
+    assert (released.out_path / "dub" / "ca" / "mix.wav").stat().st_size > 10_000
+
+
+def test_languages_on_the_command_line_are_checked(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "film")
+    result = CliRunner().invoke(app, ["make", str(project.root), "--languages", "xx", "--dry-run"])
+    assert result.exit_code != 0
+    assert "xx" in result.output
