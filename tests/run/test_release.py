@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pysubs2
 import pytest
+import soundfile
 from typer.testing import CliRunner
 
 from clapboard.cli import app
 from clapboard.media.probe import probe
 from clapboard.project import Project, new_project
-from clapboard.run import make
+from clapboard.run import make, replace_take
 
 pytestmark = pytest.mark.slow
 
@@ -109,3 +112,22 @@ def test_languages_on_the_command_line_are_checked(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["make", str(project.root), "--languages", "xx", "--dry-run"])
     assert result.exit_code != 0
     assert "xx" in result.output
+
+
+def test_a_recording_a_person_replaced_is_aligned_to_its_words(released: Project) -> None:
+    with released.open_store() as store:
+        latest = store.latest()
+        take = store.output(latest["scene/1/speech/1"].key)
+        start = json.loads(store.output(latest["scene/1/timing"].key))["lines"][0]["start"]
+    samples, rate = soundfile.read(io.BytesIO(take))
+    late = 1.2  # the actor breathes, the room hums, then the line
+    padded = np.concatenate([np.random.default_rng(3).normal(0, 1e-4, round(late * rate)), samples])
+    buffer = io.BytesIO()
+    soundfile.write(buffer, padded, rate, format="WAV")
+    replace_take(released, "scene/1/speech/1", buffer.getvalue(), "director")
+    make(released, jobs=2)
+    cue = pysubs2.load(str(released.out_path / "subtitles" / "en.srt"))[0]
+    assert cue.plaintext == "You are late again."
+    # The word itself begins where the original take's sound does, after its own short lead-in.
+    onset = np.argmax(np.abs(samples) > 0.05 * np.abs(samples).max()) / rate
+    assert abs(cue.start / 1000 - (start + late + onset)) <= 0.15

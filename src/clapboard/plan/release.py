@@ -67,19 +67,36 @@ def title_seconds(plan: Planner, script: Screenplay) -> float:
 # --- source-language subtitles ----------------------------------------------------
 
 
-@stage("subtitles", consumes=("script", "timing"))
+@stage("subtitles", consumes=("script", "timing", "voices"))
 def plan_subtitles(plan: Planner, script: Screenplay) -> None:
     """The film's own subtitles, timed by the recordings."""
     timings = plan.steps_of("timing")
     if not timings or not any(True for _ in script.dialogues):
         return
-    plan.add(
-        "subtitles",
-        f"subtitles/{SOURCE}",
-        inputs=timings,
-        params={"language": SOURCE, "offset": title_seconds(plan, script), **_frame(plan)},
-        export="subtitles/",
-    )
+    params = {"language": SOURCE, "offset": title_seconds(plan, script), **_frame(plan)}
+    takes = [s for s in plan.steps_of("voices") if s.kind == "speech"] if plan.can_serve("align") else []
+    if takes:
+        # Each recording aligned to its words: cues start on the first word heard, not on the take's first sample,
+        # which matters most for a recording a person replaced (breaths, room, a late start).
+        aligned = plan.add(
+            "alignment",
+            "subtitles/alignment",
+            inputs=takes,
+            params={
+                "takes": [t.name for t in takes],
+                "texts": [" ".join(r[0] for r in t.params["readings"]) for t in takes],
+            },
+        )
+        scenes = [s.name for s in plan.steps_of("script")]
+        plan.add(
+            "subtitles",
+            f"subtitles/{SOURCE}",
+            inputs=[*timings, aligned],
+            params={**params, "aligned": scenes},
+            export="subtitles/",
+        )
+        return
+    plan.add("subtitles", f"subtitles/{SOURCE}", inputs=timings, params=params, export="subtitles/")
 
 
 def _frame(plan: Planner) -> dict[str, Any]:
@@ -117,14 +134,56 @@ def make_subtitles(job: Job) -> bytes:
     from clapboard.media import Format
     from clapboard.media.subtitles import StyleGuide, cues, write
 
-    count = job.params.get("scenes", len(job.inputs))
+    aligned: list[str] | None = job.params.get("aligned")
+    count = len(aligned) if aligned else job.params.get("scenes", len(job.inputs))
     timings = [json.loads(data) for data in job.inputs[:count]]
-    texts = [json.loads(data) for data in job.inputs[count:]] or None
+    texts = None
+    if aligned:
+        timings = _realigned(timings, aligned, json.loads(job.inputs[-1]))
+    elif len(job.inputs) > count:
+        texts = [json.loads(data) for data in job.inputs[count:]]
     guide = StyleGuide(fps=job.params["fps"])
     made = cues(spoken_lines(timings, job.params["offset"], texts), guide)
     frame = Format(job.params["width"], job.params["height"], job.params["fps"])
     language = job.params["language"]
     return bundle({f"{language}.{fmt}": write(made, fmt, frame=frame) for fmt in ("srt", "vtt", "ass")})
+
+
+@kind("alignment", capability="align")
+def make_alignment(job: Job) -> Output:
+    """Where the first and last word fall in each recording, seconds from its start (None where alignment failed)."""
+    aligner = job.backend()
+    found: dict[str, list[float] | None] = {}
+    failed = 0
+    for name, text, take in zip(job.params["takes"], job.params["texts"], job.inputs, strict=True):
+        try:
+            words = aligner.align(take, text, language=SOURCE)
+        except ClapboardError:
+            words = []
+        if words:
+            found[name] = [words[0].start, words[-1].end]
+        else:
+            found[name] = None  # the take's own length stands; counted in the provenance
+            failed += 1
+    note = f"{len(found) - failed} of {len(found)} recordings aligned"
+    return Output(json.dumps(found, sort_keys=True).encode(), prompt=note)
+
+
+def _realigned(
+    timings: list[dict[str, Any]], scenes: list[str], words: dict[str, list[float] | None]
+) -> list[dict[str, Any]]:
+    """The timings with each recorded line's start and end moved onto its first and last aligned word."""
+    out = []
+    for scene, timing in zip(scenes, timings, strict=True):
+        lines = []
+        for line in timing["lines"]:
+            slot = f"{line['element']}.{line['part']}" if line["part"] else str(line["element"])
+            span = words.get(f"{scene}/speech/{slot}")
+            if span is not None and span[1] > span[0]:
+                line = {**line, "start": line["start"] + span[0], "end": line["start"] + span[1]}
+            lines.append(line)
+        out.append({**timing, "lines": lines})
+    return out
 
 
 # --- other languages --------------------------------------------------------------
