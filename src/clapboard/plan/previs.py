@@ -151,7 +151,8 @@ def caption(shot: Shot) -> str:
     words = " ".join(first.text.split()) if first else ""
     said = f"{first.character}: {words}" if first and first.character else words
     head = f"{shot.size} {shot.subject}".strip()
-    return f"{head} — {said}" if said else head
+    # A colon, not a dash: the frame's built-in font has no em dash.
+    return f"{head}: {said}" if said else head
 
 
 def prompt_for(brief: dict[str, Any], style: str) -> str:
