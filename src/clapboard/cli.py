@@ -109,6 +109,28 @@ def with_languages(project: Project, languages: str) -> Project:
     return replace(project, settings=replace(project.settings, direction=direction))
 
 
+@app.command()
+def studio(
+    project: ProjectArg = Path("."),
+    host: Annotated[str, typer.Option(help="Address to serve on; anything but 127.0.0.1 needs --token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8765,
+    token: Annotated[
+        str | None,
+        typer.Option(envvar="CLAPBOARD_STUDIO_TOKEN", help="Token every request must carry (16+ characters)."),
+    ] = None,
+) -> None:
+    """Open the studio: review, steer and approve every take in your browser.
+
+    **Examples**
+
+        clapboard studio my-film
+        clapboard studio my-film --host 0.0.0.0 --token "$(openssl rand -hex 16)"
+    """
+    from clapboard.studio import serve
+
+    serve(project, host, port, token)
+
+
 @app.command("check-subs")
 def check_subs(
     files: Annotated[list[Path], typer.Argument(help="SRT, WebVTT or ASS files to check.")],

@@ -60,7 +60,7 @@ def run(sample: Path = SAMPLE, out: Path = OUT, console: Console | None = None) 
         console.print(f"wrote {path}", markup=False)
     film = project.out_path / "film.mp4"
     if film.is_file():
-        console.print(f"\nthe film: {film}", markup=False)
+        console.print(f"\nthe film: {film}", markup=False, soft_wrap=True)
     return [*written, *report.exported]
 
 
