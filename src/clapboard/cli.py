@@ -109,28 +109,6 @@ def with_languages(project: Project, languages: str) -> Project:
     return replace(project, settings=replace(project.settings, direction=direction))
 
 
-@app.command()
-def studio(
-    project: ProjectArg = Path("."),
-    host: Annotated[str, typer.Option(help="Address to serve on; anything but 127.0.0.1 needs --token.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8765,
-    token: Annotated[
-        str | None,
-        typer.Option(envvar="CLAPBOARD_STUDIO_TOKEN", help="Token every request must carry (16+ characters)."),
-    ] = None,
-) -> None:
-    """Open the studio: review, steer and approve every take in your browser.
-
-    **Examples**
-
-        clapboard studio my-film
-        clapboard studio my-film --host 0.0.0.0 --token "$(openssl rand -hex 16)"
-    """
-    from clapboard.studio import serve
-
-    serve(project, host, port, token)
-
-
 @app.command("check-subs")
 def check_subs(
     files: Annotated[list[Path], typer.Argument(help="SRT, WebVTT or ASS files to check.")],
@@ -231,6 +209,7 @@ ProjectArg = Annotated[
     Path,
     typer.Argument(metavar="[PROJECT]", help="The project folder, or any folder inside it.", show_default=False),
 ]
+ProjectOption = Annotated[Path, typer.Option(help="The project folder, or any folder inside it.")]
 
 
 @app.command()
@@ -526,6 +505,140 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:  # one of them does not exist yet
         return a.resolve() == b.resolve()
+
+
+@app.command()
+def studio(
+    project: ProjectArg = Path("."),
+    host: Annotated[str, typer.Option(help="Address to serve on; anything but 127.0.0.1 needs --token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8765,
+    token: Annotated[
+        str | None,
+        typer.Option(envvar="CLAPBOARD_STUDIO_TOKEN", help="Token every request must carry (16+ characters)."),
+    ] = None,
+) -> None:
+    """Open the studio: review, steer and approve every take in your browser.
+
+    **Examples**
+
+        clapboard studio my-film
+        clapboard studio my-film --host 0.0.0.0 --token "$(openssl rand -hex 16)"
+    """
+    from clapboard.studio import serve
+
+    serve(project, host, port, token)
+
+
+@app.command()
+def verify(
+    files: Annotated[
+        list[Path], typer.Argument(help="Files to check: MP4, PNG, JPEG, WAV, PDF, or any with a sidecar.")
+    ],
+    project: Annotated[
+        Path | None,
+        typer.Option(help="The project whose development certificate to trust (default: found above FILE)."),
+    ] = None,
+) -> None:
+    """Read a file's Content Credentials back as a chain (who made it, with what, from what) and look for the
+    watermark in pictures. Exits 1 when a file's credentials show it was changed after signing.
+
+    **Examples**
+
+        clapboard verify my-film/out/film.mp4
+        clapboard verify still.jpg --project my-film
+    """
+    from clapboard.trust.credentials import development_roots
+    from clapboard.trust.verify import report
+    from clapboard.trust.verify import verify as check
+
+    broken = False
+    for path in files:
+        if not path.is_file():
+            raise ProjectError(f"{path}: no such file")
+        roots = None
+        try:
+            found = Project.open(project or path.parent)
+            roots = development_roots(found.store_path / "trust")
+        except ProjectError:
+            if project is not None:
+                raise
+        verdict = check(path, roots)
+        typer.echo(report(verdict))
+        broken = broken or not verdict.intact
+    if broken:
+        raise typer.Exit(1)
+
+
+consent_app = typer.Typer(help="The consent registry: who agreed to their voice, likeness or name being used.")
+app.add_typer(consent_app, name="consent")
+
+
+@consent_app.command("add")
+def consent_add(
+    person: Annotated[str, typer.Argument(help="The person's id, as voices and likenesses name them.")],
+    scope: Annotated[list[str], typer.Option(help="voice-clone, likeness or name; repeat for several.")],
+    evidence: Annotated[Path | None, typer.Option(help="The signed release, stored by its hash.")] = None,
+    expires: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="The last day it holds.")] = None,
+    by: Annotated[str, typer.Option(help="Who recorded it.")] = "",
+    note: Annotated[str, typer.Option(help="A note kept with the record.")] = "",
+    project: ProjectOption = Path("."),
+) -> None:
+    """Record a person's consent to some uses, with the evidence and an expiry."""
+    from datetime import date
+
+    from clapboard.trust.consent import ConsentRegistry, describe
+
+    until = None
+    if expires is not None:
+        try:
+            until = date.fromisoformat(expires)
+        except ValueError:
+            raise ProjectError(f"--expires: {expires!r} is not a date like 2027-06-30") from None
+    data = None
+    if evidence is not None:
+        try:
+            data = evidence.read_bytes()
+        except OSError as exc:
+            raise ProjectError(f"{evidence}: cannot be read ({exc.strerror})") from None
+    registry = ConsentRegistry(Project.open(project).store_path)
+    record = registry.add(
+        person,
+        scope,
+        evidence=data,
+        evidence_name=evidence.name if evidence else None,
+        expires=until,
+        granted_by=by,
+        note=note,
+    )
+    typer.echo(describe(record))
+
+
+@consent_app.command("list")
+def consent_list(
+    person: Annotated[str | None, typer.Argument(help="Only this person's records.")] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Every consent record, revoked and expired ones included."""
+    from clapboard.trust.consent import ConsentRegistry, describe
+
+    records = ConsentRegistry(Project.open(project).store_path).list(person)
+    for record in records:
+        typer.echo(describe(record))
+    if not records:
+        typer.echo("no consent recorded")
+
+
+@consent_app.command("revoke")
+def consent_revoke(
+    person: Annotated[str, typer.Argument(help="Whose consent is withdrawn.")],
+    scope: Annotated[list[str] | None, typer.Option(help="Only these uses (default: every use).")] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Withdraw a person's consent from now on: a backend asked to clone their voice refuses from then on."""
+    from clapboard.trust.consent import ConsentRegistry, describe
+
+    for record in ConsentRegistry(Project.open(project).store_path).revoke(person, scope or None):
+        typer.echo(describe(record))
 
 
 def main() -> None:
