@@ -68,7 +68,7 @@ def test_a_project_cannot_be_created_twice_or_from_a_broken_script(tmp_path: Pat
 def test_the_template_documents_every_setting_with_its_default() -> None:
     doc = tomllib.loads(TEMPLATE.format(title='""', script='"script.fountain"'))
     documented = {f"{table}.{key}" for table, keys in doc.items() for key in keys}
-    names = {f.name for f in fields(Settings)} - {"backends", "direction"}
+    names = {f.name for f in fields(Settings)} - {"backends", "direction", "sign", "certificate", "key"}
     sections = {"title": "project", "script": "project", "out": "project"}
     # [cast] is shown commented out, as it has no default
     direction = {f.name for f in fields(Direction)} - {"cast"}
@@ -76,7 +76,8 @@ def test_the_template_documents_every_setting_with_its_default() -> None:
     assert documented == (
         {f"{sections.get(n, 'run')}.{n}" for n in names}
         | {f"backends.{c}" for c in CAPABILITIES}
-        | {f"{tables.get(n, 'picture')}.{n}" for n in direction}
+        | {f"{tables.get(n, 'picture')}.{n}" for n in direction - {"watermark"}}
+        | {"trust.sign", "trust.certificate", "trust.key", "trust.watermark"}
     )
     lines = TEMPLATE.splitlines()
     for above, line in itertools.pairwise(lines):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
@@ -115,6 +115,17 @@ languages = []
 # Words never to translate besides the characters' names: invented words, places, brands.
 glossary = []
 
+[trust]
+# Sign every file in out/ with C2PA Content Credentials (model, prompt, seed, approver, ingredients).
+sign = true
+# The signing certificate chain (PEM) and its private key, relative to this file. Empty: a development
+# certificate is made once for the project, and every credential says it is one.
+certificate = ""
+# The private key that goes with the certificate.
+key = ""
+# An invisible watermark in every generated frame, naming the take it came from (`clapboard verify`).
+watermark = true
+
 # [cast]
 # Pin a character's voice (the report's casting table lists who has which); the rest are cast for you:
 # RUTH = {{ voice = "piper:en_US-joe-medium", rate = 0.95, pitch = 2 }}
@@ -147,6 +158,10 @@ class Settings:
         default_factory=lambda: {cap: BackendChoice(cap, DEFAULT_BACKENDS.get(cap, "stand-in")) for cap in CAPABILITIES}
     )
     direction: Direction = field(default_factory=Direction)
+    #: Whether exports are signed, and with which certificate and key ("": a development certificate).
+    sign: bool = True
+    certificate: str = ""
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -223,7 +238,17 @@ def read_settings(path: Path) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise ProjectError(f"{path}: cannot be read ({exc})") from None
     check = _Checker(path)
-    check.keys(doc, "", {"project", "run", "backends", "picture", "sound", "release", "cast"})
+    check.keys(doc, "", {"project", "run", "backends", "picture", "sound", "release", "trust", "cast"})
+    trust = check.table(doc, "trust", {"sign", "certificate", "key", "watermark"})
+    for switch in ("sign", "watermark"):
+        if not isinstance(trust.get(switch, True), bool):
+            check.fail(f"trust.{switch}", f"must be true or false, not {trust[switch]!r}")
+    files = {}
+    for name in ("certificate", "key"):
+        value = check.string(trust, f"trust.{name}", "")
+        files[name] = str((path.parent / value).resolve()) if value else ""
+    if bool(files["certificate"]) != bool(files["key"]):
+        check.fail("trust", "needs both certificate and key, or neither (for a development certificate)")
     project = check.table(doc, "project", {"title", "script", "out"})
     run = check.table(doc, "run", {"executor", "jobs", "ray_address"})
     backends = check.table(doc, "backends", set(CAPABILITIES))
@@ -241,7 +266,10 @@ def read_settings(path: Path) -> Settings:
     for capability, value in backends.items():
         chosen[capability] = check.backend(capability, value, path.parent)
     return Settings(
-        direction=_direction(check, doc, path),
+        direction=replace(_direction(check, doc, path), watermark=trust.get("watermark", True)),
+        sign=trust.get("sign", True),
+        certificate=files["certificate"],
+        key=files["key"],
         title=check.string(project, "project.title", defaults.title),
         script=script,
         out=check.string(project, "project.out", defaults.out) or defaults.out,

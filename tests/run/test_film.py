@@ -206,3 +206,31 @@ def test_the_mix_meets_broadcast_loudness_and_stems_are_exported(made: Made) -> 
     assert {p.name for p in (stems / "score").glob("1M*.mid")} == {"1M1.mid", "1M2.mid"}
     casting = (made.project.out_path / "casting.md").read_text()
     assert "| MARY |" in casting and "| JOE |" in casting
+
+
+def test_every_output_is_signed_and_the_film_chains_to_its_frames(made: Made) -> None:
+    from clapboard.trust.credentials import development_roots, read_manifest
+
+    out = made.project.out_path
+    roots = development_roots(made.project.store_path / "trust")
+    film = read_manifest(out / "film.mp4", roots)
+    assert film is not None and film.valid
+    assert len(film.ingredients) == len(_shots(made.project)) + 1  # every frame and the mix
+    frame = read_manifest(next((out / "frames" / "1").glob("*.png")), roots)
+    assert frame is not None and frame.origin is not None and frame.origin.backend == "sketch"
+    assert (out / "cut.otio.c2pa").is_file() and (out / "subtitles" / "en.srt.c2pa").is_file()
+    credits = (out / "credits.md").read_text(encoding="utf-8")
+    for model in ("sketch", "piper", "fluidsynth"):
+        assert model in credits
+
+
+def test_frames_carry_a_watermark_that_survives_jpeg(made: Made) -> None:
+    from clapboard.trust.watermark import detect
+
+    path = next((made.project.out_path / "frames" / "2").glob("*.png"))
+    with Image.open(path) as image:
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, "JPEG", quality=80)
+    mark = detect(path.read_bytes())
+    assert mark is not None
+    assert detect(buffer.getvalue()) == mark

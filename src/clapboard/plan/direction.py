@@ -42,6 +42,8 @@ class Direction:
     languages: tuple[str, ...] = ()
     #: Words never translated, besides the characters' names (invented words, places, brands).
     glossary: tuple[str, ...] = ()
+    #: An invisible watermark in every generated frame, naming the take it came from.
+    watermark: bool = True
 
     @property
     def picture(self) -> dict[str, object]:

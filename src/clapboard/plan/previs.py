@@ -15,6 +15,7 @@ with EDL and FCP XML beside it, and the board prints to ``out/storyboard.pdf``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import tempfile
@@ -99,6 +100,7 @@ def plan_frames(plan: Planner, script: Screenplay) -> None:
                 "descriptions": {n: descriptions.get(n, "") for n in sorted(present)},
                 "picture": plan.direction.picture,
                 "style": plan.direction.style,
+                "watermark": plan.direction.watermark,
             },
             export=f"frames/{_file_name(scene.number)}/",
         )
@@ -188,8 +190,20 @@ def make_scene_frames(job: Job) -> Output:
         brief = brief_for(shot, job.params["scene"], job.params["setting"], job.params["descriptions"])
         prompt = prompt_for(brief, job.params["style"])
         prompts.append(f"{brief['label']}: {prompt}")
-        frames[f"{brief['label']}.png"] = artist.draw(prompt, seed=seed, width=width, height=height, brief=brief)
+        drawn = artist.draw(prompt, seed=seed, width=width, height=height, brief=brief)
+        frames[f"{brief['label']}.png"] = _marked(drawn, job)
     return Output(bundle(frames), prompt="\n".join(prompts))
+
+
+def _marked(png: bytes, job: Job) -> bytes:
+    """``png`` with the invisible watermark when the project asks for it. The mark is the start of the frame's
+    own SHA-256 as drawn, not of the step's key: a frame drawn again unchanged carries the same mark, so its
+    segment is reused when a line elsewhere in the scene changes."""
+    if not job.params.get("watermark"):
+        return png
+    from clapboard.trust.watermark import PAYLOAD_BYTES, embed
+
+    return embed(png, hashlib.sha256(png).digest()[:PAYLOAD_BYTES])
 
 
 # --- concept art ------------------------------------------------------------------
@@ -213,7 +227,12 @@ def plan_concept(plan: Planner, script: Screenplay) -> None:
         plan.add(
             "concept-frame",
             f"concept/character/{name}",
-            params={"brief": brief, "picture": picture, "style": plan.direction.style},
+            params={
+                "brief": brief,
+                "picture": picture,
+                "style": plan.direction.style,
+                "watermark": plan.direction.watermark,
+            },
             export=f"concept/characters/{_file_name(name)}.png",
         )
     seen: set[str] = set()
@@ -235,7 +254,12 @@ def plan_concept(plan: Planner, script: Screenplay) -> None:
         plan.add(
             "concept-frame",
             f"concept/location/{place}",
-            params={"brief": brief, "picture": picture, "style": plan.direction.style},
+            params={
+                "brief": brief,
+                "picture": picture,
+                "style": plan.direction.style,
+                "watermark": plan.direction.watermark,
+            },
             export=f"concept/locations/{place}.png",
         )
 
@@ -249,7 +273,8 @@ def make_concept_frame(job: Job) -> Output:
     prompt = prompt_for(brief, job.params["style"])
     if brief["kind"] == "character":
         prompt = f"character sheet, front and profile, {prompt}"
-    return Output(job.backend().draw(prompt, seed=job.seed, width=width, height=height, brief=brief), prompt=prompt)
+    drawn = job.backend().draw(prompt, seed=job.seed, width=width, height=height, brief=brief)
+    return Output(_marked(drawn, job), prompt=prompt)
 
 
 def _file_name(text: str) -> str:

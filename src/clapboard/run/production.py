@@ -22,6 +22,7 @@ from clapboard.run.scheduler import RunReport, default_jobs, provenance_of, run_
 from clapboard.screenplay.formats import load, write_atomic
 from clapboard.screenplay.model import TitleField, TitlePage
 from clapboard.store import digest
+from clapboard.trust.seal import SealedIndex, seal, signatory, write_credits
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -143,9 +144,13 @@ def export(project: Project) -> list[Path]:
 
 
 def _export(project: Project, plan: Plan, store: Store) -> list[Path]:
+    settings = project.settings
     made = store.made(step.key for step in plan.exports)
     latest = store.latest_keys()
+    sealed = SealedIndex.load(store.root / "trust" / "sealed.json") if settings.sign else None
+    out = project.out_path
     written: list[Path] = []
+    fresh: dict[Path, str] = {}
     for step in plan.exports:
         # A stale output is still the latest one made; status says it is stale.
         key = step.key if step.key in made else latest.get(step.name)
@@ -154,12 +159,24 @@ def _export(project: Project, plan: Plan, store: Store) -> list[Path]:
         data = store.output(key)
         files = unbundle(data) if step.export.endswith("/") else {"": data}
         for name, content in files.items():
-            target = project.out_path / step.export / name if name else project.out_path / step.export
-            if not target.resolve().is_relative_to(project.out_path.resolve()):
-                raise StoreError(f"step {step.name!r} would write {name!r} outside {project.out_path}")
-            if not target.is_file() or target.read_bytes() != content:
-                write_atomic(target, content)
-                written.append(target)
+            target = out / step.export / name if name else out / step.export
+            if not target.resolve().is_relative_to(out.resolve()):
+                raise StoreError(f"step {step.name!r} would write {name!r} outside {out}")
+            relative = target.relative_to(out).as_posix()
+            if sealed is not None and sealed.current(relative, key, target):
+                continue  # the signed copy of this very take
+            if sealed is None and target.is_file() and target.read_bytes() == content:
+                continue
+            write_atomic(target, content)
+            written.append(target)
+            fresh[target] = key
+    if sealed is not None and fresh:
+        signer = signatory(store.root / "trust", settings.title, settings.certificate, settings.key)
+        takes = {path: store.take(key) for path, key in fresh.items()}
+        holders = seal(out, {p: t for p, t in takes.items() if t is not None}, signer, sealed)
+        written.extend(h for h in holders if h not in written)
+        current = [t for t in store.latest().values() if t.key in {s.key for s in plan}]
+        written.extend(write_credits(out, current, signer, title=settings.title))
     return written
 
 

@@ -50,5 +50,7 @@ def report(verdict: Verdict) -> str:
             lines.append("watermark: none found")
         else:
             found = verdict.watermark.hex()
-            lines.append(f"watermark: {found} (Clapboard generated it; a take whose key starts with {found})")
+            lines.append(
+                f"watermark: {found} (a frame Clapboard generated; the SHA-256 of the frame as drawn begins so)"
+            )
     return "\n".join(lines)
