@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from clapboard.plan import reader
 from clapboard.plan.categories import SECONDS_PER_EIGHTH, scene_length
 from clapboard.screenplay.emphasis import plain
-from clapboard.screenplay.model import Action, Centered, Dialogue, DualDialogue, Lyric
+from clapboard.screenplay.model import Action, Centered, Dialogue, DualDialogue, Lyric, sides
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -213,7 +213,7 @@ def read_scene(scene: Scene) -> SceneArc:
         if isinstance(element, Action | Centered | Lyric):
             texts.append((None, plain(element.text)))
         elif isinstance(element, Dialogue | DualDialogue):
-            speeches = (element,) if isinstance(element, Dialogue) else (element.left, element.right)
+            speeches = sides(element)
             texts.extend((s.character.name, " ".join(plain(p.text) for p in s.lines)) for s in speeches)
         if not texts:
             continue

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from clapboard.plan.direction import ASPECTS
 from clapboard.plan.records import loads
 from clapboard.plan.shots import SceneShots, Shot, slate
-from clapboard.plan.soundtrack import bundle, final_shots, unbundle
+from clapboard.plan.soundtrack import bundle, final_shots, unbundle, wav_bytes
 from clapboard.plan.stages import Output, kind, stage
 from clapboard.plan.step import PlanError, canonical_json, derive_seed
 from clapboard.screenplay.emphasis import plain
@@ -581,9 +581,7 @@ def _delayed(wav: bytes, seconds: Any) -> bytes:
 
     samples, rate = soundfile.read(io.BytesIO(wav), always_2d=True)
     pad = np.zeros((round(float(seconds) * rate), samples.shape[1]))
-    buffer = io.BytesIO()
-    soundfile.write(buffer, np.concatenate([pad, samples]), rate, format="WAV", subtype="PCM_24")
-    return buffer.getvalue()
+    return wav_bytes(np.concatenate([pad, samples]), rate)
 
 
 def _panels_of(job: Job) -> tuple[list[Panel], Format]:

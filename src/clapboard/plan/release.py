@@ -15,10 +15,10 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from clapboard.errors import ClapboardError
-from clapboard.plan.soundtrack import CROSSFADE, bundle
+from clapboard.plan.soundtrack import CROSSFADE, bundle, slot_name, wav_bytes
 from clapboard.plan.stages import Output, kind, stage
 from clapboard.screenplay.emphasis import plain
-from clapboard.screenplay.model import Action, Dialogue, DualDialogue
+from clapboard.screenplay.model import Action, Dialogue, DualDialogue, sides
 from clapboard.sound import casting
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ def _realigned(
     for scene, timing in zip(scenes, timings, strict=True):
         lines = []
         for line in timing["lines"]:
-            slot = f"{line['element']}.{line['part']}" if line["part"] else str(line["element"])
+            slot = slot_name(line["element"], line["part"])
             span = words.get(f"{scene}/speech/{slot}")
             if span is not None and span[1] > span[0]:
                 line = {**line, "start": line["start"] + span[0], "end": line["start"] + span[1]}
@@ -194,8 +194,8 @@ def scene_lines(scene: Scene) -> list[str]:
     lines = []
     for element in scene.elements:
         if isinstance(element, Dialogue | DualDialogue):
-            sides = (element,) if isinstance(element, Dialogue) else (element.left, element.right)
-            lines.extend(" ".join(" ".join(plain(p.text) for p in side.lines).split()) for side in sides)
+            speeches = sides(element)
+            lines.extend(" ".join(" ".join(plain(p.text) for p in side.lines).split()) for side in speeches)
     return lines
 
 
@@ -206,8 +206,8 @@ def scene_context(scene: Scene) -> str:
         if isinstance(element, Action):
             rows.append(" ".join(plain(element.text).split()))
         elif isinstance(element, Dialogue | DualDialogue):
-            sides = (element,) if isinstance(element, Dialogue) else (element.left, element.right)
-            rows.extend(f"{s.character.name}: {' '.join(plain(p.text) for p in s.lines)}" for s in sides)
+            speeches = sides(element)
+            rows.extend(f"{s.character.name}: {' '.join(plain(p.text) for p in s.lines)}" for s in speeches)
     return "\n".join(rows)
 
 
@@ -357,10 +357,6 @@ def make_dub_speech(job: Job) -> Output:
 @kind("dub-mix")
 def make_dub_mix(job: Job) -> Output:
     """The dubbed mix: each take fitted to its original line's slot, over the same score; with the report."""
-    import io
-
-    import soundfile
-
     from clapboard.sound.dub import DubLine, DubReport, fit
     from clapboard.sound.mix import SAMPLE_RATE, Clip, CueClip, MixSettings, Room, mix
 
@@ -377,7 +373,7 @@ def make_dub_mix(job: Job) -> Output:
     half = p["crossfade"] / 2
     for i, (scene, timing) in enumerate(zip(p["scenes"], timings, strict=True)):
         for line in timing["lines"]:
-            slot = f"{line['element']}.{line['part']}" if line["part"] else str(line["element"])
+            slot = slot_name(line["element"], line["part"])
             take = takes.get(f"{scene}/speech/{slot}")
             if take is None:
                 continue
@@ -391,11 +387,7 @@ def make_dub_mix(job: Job) -> Output:
             cues.append(CueClip(start - lead, cue_audio[i], fade_in=2 * lead, fade_out=2 * tail))
         start += timing["seconds"]
     made = mix(clips, cues, rooms=rooms, duration=start, settings=MixSettings(p["loudness"], p["true_peak"]))
-    files: dict[str, bytes] = {}
-    for name, samples in (("mix.wav", made.mix), ("dialogue.wav", made.dialogue[:, :1])):
-        buffer = io.BytesIO()
-        soundfile.write(buffer, samples, SAMPLE_RATE, format="WAV", subtype="PCM_24")
-        files[name] = buffer.getvalue()
+    files = {"mix.wav": wav_bytes(made.mix, SAMPLE_RATE), "dialogue.wav": wav_bytes(made.dialogue[:, :1], SAMPLE_RATE)}
     dub = DubReport(p["language"], tuple(report))
     files["dubbing.md"] = dub.markdown().encode()
     files["dubbing.html"] = dub.html().encode()

@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from clapboard.screenplay.emphasis import plain
-from clapboard.screenplay.model import Action, Centered, Dialogue, DualDialogue, Lyric, Parenthetical
+from clapboard.screenplay.model import Action, Centered, Dialogue, DualDialogue, Lyric, Parenthetical, sides
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -336,7 +336,7 @@ def _unit(index: int, element: Element) -> _Unit | None:
         text = plain(element.text)
         return _Unit(index, (Covered("lyric", "", text, index),), (), False, 2)
     if isinstance(element, Dialogue | DualDialogue):
-        speeches = (element,) if isinstance(element, Dialogue) else (element.left, element.right)
+        speeches = sides(element)
         covers = []
         weight = 1.0
         for part, speech in enumerate(speeches):

@@ -28,7 +28,7 @@ from clapboard.plan.shots import SceneShots
 from clapboard.plan.stages import Output, kind, stage
 from clapboard.plan.step import PlanError, canonical_json
 from clapboard.screenplay.emphasis import plain
-from clapboard.screenplay.model import Dialogue, DualDialogue
+from clapboard.screenplay.model import Dialogue, DualDialogue, sides
 from clapboard.sound import casting
 from clapboard.sound.voice import Timbre, UnspeakableLine
 
@@ -86,7 +86,22 @@ class Speech:
 
     @property
     def slot(self) -> str:
-        return f"{self.element}.{self.part}" if self.part else str(self.element)
+        return slot_name(self.element, self.part)
+
+
+def slot_name(element: int, part: int) -> str:
+    """The name a speech's step ends in: its element's index in the scene, ``.1`` for the right side of dual
+    dialogue (``scene/3/speech/4``, ``scene/3/speech/4.1``)."""
+    return f"{element}.{part}" if part else str(element)
+
+
+def wav_bytes(samples: Any, rate: int) -> bytes:
+    """Samples (frames, or frames × channels) as a 24-bit WAV file's bytes, as mixes and stems are kept."""
+    import soundfile
+
+    buffer = io.BytesIO()
+    soundfile.write(buffer, samples, rate, format="WAV", subtype="PCM_24")
+    return buffer.getvalue()
 
 
 def speeches(scene: Scene, cast: casting.Casting) -> list[Speech]:
@@ -95,8 +110,8 @@ def speeches(scene: Scene, cast: casting.Casting) -> list[Speech]:
     for index, element in enumerate(scene.elements):
         if not isinstance(element, Dialogue | DualDialogue):
             continue
-        sides = (element,) if isinstance(element, Dialogue) else (element.left, element.right)
-        for part, side in enumerate(sides):
+        said = sides(element)
+        for part, side in enumerate(said):
             readings = casting.readings(side, cast)
             if readings:
                 found.append(
@@ -177,9 +192,9 @@ def plan_timing(plan: Planner, script: Screenplay) -> None:
         for index, element in enumerate(scene.elements):
             if not isinstance(element, Dialogue | DualDialogue):
                 continue
-            sides = (element,) if isinstance(element, Dialogue) else (element.left, element.right)
-            for part, side in enumerate(sides):
-                slot = f"{index}.{part}" if part else str(index)
+            speeches = sides(element)
+            for part, side in enumerate(speeches):
+                slot = slot_name(index, part)
                 take = recorded.get(f"{step.name}/speech/{slot}")
                 placement = "vo" if side.character.is_voice_over else "os" if side.character.is_off_screen else "on"
                 said = " ".join(plain(p.text) for p in side.lines)
@@ -377,8 +392,6 @@ def plan_mix(plan: Planner, script: Screenplay) -> None:
 @kind("mix")
 def make_mix(job: Job) -> Output:
     """``mix.wav``, ``dialogue.wav`` and ``music.wav`` as one bundle, mastered to the project's loudness."""
-    import soundfile
-
     from clapboard.sound.mix import SAMPLE_RATE, Clip, CueClip, MixSettings, Room, mix
 
     scenes: list[str] = job.params["scenes"]
@@ -394,7 +407,7 @@ def make_mix(job: Job) -> Output:
     half = job.params["crossfade"] / 2
     for i, (scene, timing) in enumerate(zip(scenes, timings, strict=True)):
         for line in timing["lines"]:
-            slot = f"{line['element']}.{line['part']}" if line["part"] else str(line["element"])
+            slot = slot_name(line["element"], line["part"])
             take = takes.get(f"{scene}/speech/{slot}")
             if take is not None:
                 lines.append(Clip(start + line["start"], take, line["placement"]))
@@ -406,11 +419,11 @@ def make_mix(job: Job) -> Output:
         start += timing["seconds"]
     settings = MixSettings(loudness=job.params["loudness"], true_peak=job.params["true_peak"])
     made = mix(lines, cues, rooms=rooms, duration=start, settings=settings)
-    files: dict[str, bytes] = {}
-    for name, samples in (("mix.wav", made.mix), ("dialogue.wav", made.dialogue[:, :1]), ("music.wav", made.music)):
-        buffer = io.BytesIO()
-        soundfile.write(buffer, samples, SAMPLE_RATE, format="WAV", subtype="PCM_24")
-        files[name] = buffer.getvalue()
+    files = {
+        "mix.wav": wav_bytes(made.mix, SAMPLE_RATE),
+        "dialogue.wav": wav_bytes(made.dialogue[:, :1], SAMPLE_RATE),
+        "music.wav": wav_bytes(made.music, SAMPLE_RATE),
+    }
     measured = f"integrated {made.loudness:.1f} LUFS, true peak {made.true_peak:.1f} dBTP"
     return Output(bundle(files), prompt=measured)
 

@@ -377,13 +377,18 @@ class Screenplay:
         save(self, path, format, **options)
 
 
+def sides(element: Element) -> tuple[Dialogue, ...]:
+    """The speeches an element holds: its one speech, both sides of dual dialogue (left first), or none."""
+    if isinstance(element, Dialogue):
+        return (element,)
+    if isinstance(element, DualDialogue):
+        return (element.left, element.right)
+    return ()
+
+
 def _speeches(elements: tuple[Element, ...]) -> Iterator[Dialogue]:
     for el in elements:
-        if isinstance(el, Dialogue):
-            yield el
-        elif isinstance(el, DualDialogue):
-            yield el.left
-            yield el.right
+        yield from sides(el)
 
 
 def _speakers(elements: tuple[Element, ...]) -> tuple[str, ...]:
