@@ -14,6 +14,7 @@ from clapboard.project import new_project
 from clapboard.sound.voice import Voice, require_consent
 from clapboard.trust.consent import ConsentRegistry
 from clapboard.trust.credentials import ManifestSpec, Origin, ensure_dev_certificate, sign_file
+from tests.quick import make_quick
 
 
 def cli(*args: object) -> object:
@@ -50,3 +51,19 @@ def test_consent_is_recorded_listed_and_revoked(tmp_path: Path) -> None:
     assert cli("consent", "revoke", "ada", "--project", project.root).exit_code == 0
     with pytest.raises(ConsentRequired):
         require_consent(voice, ConsentRegistry(project.store_path).allows)
+
+
+def test_explain_tells_what_made_an_asset_and_what_uses_it(tmp_path: Path) -> None:
+    source = tmp_path / "diner.fountain"
+    source.write_text("INT. DINER - NIGHT\n\nMARY wipes the counter.\n\nMARY\nCoffee?\n", encoding="utf-8")
+    project = new_project(tmp_path / "film", source)
+    make_quick(project.root)
+    assert cli("make", project.root).exit_code == 0
+    shot = cli("explain", "1A", "--project", project.root)
+    assert shot.exit_code == 0, shot.output
+    assert "scene/1/frames" in shot.output and "sketch 1" in shot.output
+    assert "inputs:      scene/1/shots" in shot.output
+    assert "film" in shot.output.split("used by:")[1]
+    line = cli("explain", "scene/1/speech/1", "--project", project.root)
+    assert "stand-in" in line.output and "Coffee?" in line.output
+    assert "error" in cli("explain", "nothing/here", "--project", project.root).output

@@ -508,6 +508,44 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 @app.command()
+def explain(
+    name: Annotated[str, typer.Argument(help="A step name (scene/3/speech/4, film) or a shot number (3A).")],
+    project: ProjectOption = Path("."),
+) -> None:
+    """Why an asset is as it is: the backend and model, prompt, seed, parameters and inputs that made it, who
+    approved it, and what is made from it.
+
+    **Examples**
+
+        clapboard explain 3A --project my-film
+        clapboard explain scene/2/speech/1 --project my-film
+    """
+    told = production.account(Project.open(project), name)
+    p = told.take.provenance
+    maker = f"{p.backend} {p.backend_version or ''}".strip() if p.backend else "no backend (Clapboard itself)"
+    if p.model_hash:
+        maker += f", model {p.model_hash[:12]}"
+    rows = [
+        f"{p.name}  ({p.kind}, stage {p.stage}, take {p.take})",
+        f"made by:     {maker}; {'a person' if p.made_by == 'human' else 'machine'}, {p.seconds:.2f} s, "
+        f"run {p.run_id}, {told.take.made_at}",
+        f"approved by: {told.take.approved_by or 'nobody yet'}",
+        f"seed:        {p.seed}",
+        f"made with:   {told.template}",
+        f"inputs:      {', '.join(told.inputs) or 'none'}",
+        f"params:      {_clip(p.params, 400)}",
+    ]
+    if p.prompt:
+        rows.append("prompt:      " + _clip(p.prompt, 600).replace("\n", "\n             "))
+    rows.append(f"used by:     {', '.join(told.dependents) or 'nothing'}")
+    typer.echo("\n".join(rows))
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@app.command()
 def studio(
     project: ProjectArg = Path("."),
     host: Annotated[str, typer.Option(help="Address to serve on; anything but 127.0.0.1 needs --token.")] = "127.0.0.1",

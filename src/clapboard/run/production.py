@@ -15,6 +15,7 @@ from clapboard.engine.registry import BackendChoice, identify
 from clapboard.errors import BackendUnavailable, StoreError
 from clapboard.plan.plan import build_plan
 from clapboard.plan.soundtrack import unbundle
+from clapboard.plan.stages import find_kind
 from clapboard.plan.step import BackendIdentity, Step
 from clapboard.run.executors import Executor, LocalExecutor, RayExecutor
 from clapboard.run.explain import Verdict, explain
@@ -25,6 +26,8 @@ from clapboard.store import digest
 from clapboard.trust.seal import SealedIndex, seal, signatory, write_credits
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from rich.console import Console
 
     from clapboard.plan.plan import Plan
@@ -219,6 +222,51 @@ def _latest(store: Store, name: str) -> Take:
     if found is None:
         raise StoreError(f"no step named {name!r} has made anything yet; run `clapboard make` first")
     return found
+
+
+@dataclass(frozen=True)
+class Account:
+    """Why an asset is as it is: its take, the steps it was made from, and the steps made from it."""
+
+    take: Take
+    inputs: tuple[str, ...]
+    template: str | None
+    dependents: tuple[str, ...]
+
+
+def account(project: Project, name: str) -> Account:
+    """The account of the asset step ``name`` last made; a shot number (``3A``) names its scene's frames."""
+    with project.open_store() as store:
+        plan = plan_project(project, store)
+        latest = store.latest()
+        wanted = name if name in latest else _shot_step(name, latest)
+        take = _latest(store, wanted)
+        by_key = {t.key: n for n, t in latest.items()}
+        inputs = tuple(by_key.get(key, key[:12]) for key in take.provenance.inputs)
+        readers = {s.name for s in plan if take.key in s.inputs}
+        dependents = tuple(sorted(readers | downstream_names(plan, readers)))
+    kind = find_kind(take.provenance.kind)
+    template = f"{kind.make.__module__}.{kind.make.__name__}" if kind else None
+    return Account(take, inputs, template, dependents)
+
+
+def downstream_names(plan: Plan, names: set[str]) -> set[str]:
+    """Every step of ``plan`` that reads, directly or through others, one of the steps ``names``."""
+    keys = {s.key for s in plan if s.name in names}
+    found: set[str] = set()
+    for step in plan:  # plan order puts every input before its readers
+        if keys & set(step.inputs):
+            keys.add(step.key)
+            found.add(step.name)
+    return found
+
+
+def _shot_step(name: str, latest: Mapping[str, Take]) -> str:
+    scene = name.rstrip("ABCDEFGHJKLMNPQRSTUVWXYZ")
+    frames = f"scene/{scene}/frames"
+    if scene and scene != name and frames in latest:
+        return frames
+    return name
 
 
 def history(project: Project, limit: int | None = 20) -> list[RunRecord]:
