@@ -76,7 +76,8 @@ def test_the_template_documents_every_setting_with_its_default() -> None:
     assert documented == (
         {f"{sections.get(n, 'run')}.{n}" for n in names}
         | {f"backends.{c}" for c in CAPABILITIES}
-        | {f"{tables.get(n, 'picture')}.{n}" for n in direction - {"watermark"}}
+        | {f"{tables.get(n, 'picture')}.{n}" for n in direction - {"watermark", "audit_voice_sex", "audit_min_share"}}
+        | {"audit.voice_sex", "audit.min_share"}
         | {"trust.sign", "trust.certificate", "trust.key", "trust.watermark"}
     )
     lines = TEMPLATE.splitlines()

@@ -126,6 +126,12 @@ key = ""
 # An invisible watermark in every generated frame, naming the take it came from (`clapboard verify`).
 watermark = true
 
+[audit]
+# Flag a character voiced by a voice of the other sex than the script describes them (audit.md).
+voice_sex = true
+# Flag a sex whose share of the dialogue words is below this fraction, such as 0.3 (0: never).
+min_share = 0.0
+
 # [cast]
 # Pin a character's voice (the report's casting table lists who has which); the rest are cast for you:
 # RUTH = {{ voice = "piper:en_US-joe-medium", rate = 0.95, pitch = 2 }}
@@ -238,7 +244,11 @@ def read_settings(path: Path) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise ProjectError(f"{path}: cannot be read ({exc})") from None
     check = _Checker(path)
-    check.keys(doc, "", {"project", "run", "backends", "picture", "sound", "release", "trust", "cast"})
+    check.keys(doc, "", {"project", "run", "backends", "picture", "sound", "release", "trust", "audit", "cast"})
+    audit = check.table(doc, "audit", {"voice_sex", "min_share"})
+    if not isinstance(audit.get("voice_sex", True), bool):
+        check.fail("audit.voice_sex", f"must be true or false, not {audit['voice_sex']!r}")
+    floor = check.number(audit, "audit.min_share", 0.0, low=0.0, high=1.0)
     trust = check.table(doc, "trust", {"sign", "certificate", "key", "watermark"})
     for switch in ("sign", "watermark"):
         if not isinstance(trust.get(switch, True), bool):
@@ -266,7 +276,12 @@ def read_settings(path: Path) -> Settings:
     for capability, value in backends.items():
         chosen[capability] = check.backend(capability, value, path.parent)
     return Settings(
-        direction=replace(_direction(check, doc, path), watermark=trust.get("watermark", True)),
+        direction=replace(
+            _direction(check, doc, path),
+            watermark=trust.get("watermark", True),
+            audit_voice_sex=audit.get("voice_sex", True),
+            audit_min_share=floor,
+        ),
         sign=trust.get("sign", True),
         certificate=files["certificate"],
         key=files["key"],

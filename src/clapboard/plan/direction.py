@@ -44,6 +44,10 @@ class Direction:
     glossary: tuple[str, ...] = ()
     #: An invisible watermark in every generated frame, naming the take it came from.
     watermark: bool = True
+    #: What the casting audit flags: a voice of the other sex than the script describes, and a sex's share
+    #: of the dialogue words below this floor (0: never).
+    audit_voice_sex: bool = True
+    audit_min_share: float = 0.0
 
     @property
     def picture(self) -> dict[str, object]:

@@ -132,8 +132,24 @@ def plan_voices(plan: Planner, script: Screenplay) -> None:
     backend = plan.backend_name("speech")
     if backend is None or not any(True for _ in script.dialogues):
         return
-    cast = casting.cast(script, voices=voices_for(backend), pinned=plan.direction.cast)
+    repertoire = voices_for(backend)
+    cast = casting.cast(script, voices=repertoire, pinned=plan.direction.cast)
     plan.add("casting", "casting", params={"table": cast.table(), "toml": cast.toml()}, export="casting.md")
+    sexes = {timbre.label: timbre.gender for timbre in repertoire}
+    members = [
+        {
+            "name": m.role.name,
+            "gender": m.role.hint.gender,
+            "age": m.role.hint.age,
+            "words": m.role.words,
+            "voice": m.voice.label,
+            "voice_gender": sexes.get(m.voice.label),
+            "pitch": m.voice.pitch,
+        }
+        for m in cast.members
+    ]
+    rules = {"mismatch": plan.direction.audit_voice_sex, "min_share": plan.direction.audit_min_share}
+    plan.add("audit", "audit", params={"members": members, "rules": rules}, export="audit.md")
     for step, scene in zip(plan.steps_of("script"), script.scenes, strict=True):
         for speech in speeches(scene, cast):
             engine = speech.readings[0][1].split(":", 1)[0]
@@ -143,6 +159,16 @@ def plan_voices(plan: Planner, script: Screenplay) -> None:
                 params={"character": speech.character, "readings": [list(r) for r in speech.readings]},
                 backend=engine,
             )
+
+
+@kind("audit")
+def make_audit(job: Job) -> Output:
+    """``audit.md``: the cast against their voices and the share of the words, with what the project flags."""
+    from clapboard.trust.audit import audit, report
+
+    members = job.params["members"]
+    findings = audit(members, **job.params["rules"])
+    return Output(report(members, findings).encode(), prompt=f"{len(findings)} findings")
 
 
 @kind("casting")
