@@ -48,6 +48,9 @@ class Direction:
     #: of the dialogue words below this floor (0: never).
     audit_voice_sex: bool = True
     audit_min_share: float = 0.0
+    #: The people whose consent to a voice clone holds now (from the consent registry, not clapboard.toml):
+    #: a pinned voice with another person's likeness is recast, so revoking consent remakes their lines.
+    consented: frozenset[str] = frozenset()
 
     @property
     def picture(self) -> dict[str, object]:

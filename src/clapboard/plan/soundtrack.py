@@ -133,8 +133,13 @@ def plan_voices(plan: Planner, script: Screenplay) -> None:
     if backend is None or not any(True for _ in script.dialogues):
         return
     repertoire = voices_for(backend)
-    cast = casting.cast(script, voices=repertoire, pinned=plan.direction.cast)
-    plan.add("casting", "casting", params={"table": cast.table(), "toml": cast.toml()}, export="casting.md")
+    pinned = {
+        n: v for n, v in plan.direction.cast.items() if v.likeness is None or v.likeness in plan.direction.consented
+    }
+    withdrawn = sorted(f"{n} ({v.likeness})" for n, v in plan.direction.cast.items() if n not in pinned)
+    cast = casting.cast(script, voices=repertoire, pinned=pinned)
+    params = {"table": cast.table(), "toml": cast.toml(), "withdrawn": withdrawn}
+    plan.add("casting", "casting", params=params, export="casting.md")
     sexes = {timbre.label: timbre.gender for timbre in repertoire}
     members = [
         {
@@ -174,9 +179,15 @@ def make_audit(job: Job) -> Output:
 @kind("casting")
 def make_casting(job: Job) -> bytes:
     """The casting table, for the report and for pinning voices in ``clapboard.toml``."""
+    withdrawn = job.params.get("withdrawn") or []
+    recast = (
+        f"\nRecast because the person whose voice was cloned has not consented (or withdrew): {', '.join(withdrawn)}.\n"
+        if withdrawn
+        else ""
+    )
     return (
         "# Casting\n\nEvery speaking character and the voice cast for them, leads first.\n\n"
-        f"{job.params['table']}\n\nTo pin or change a voice, copy its line into `clapboard.toml`:\n\n"
+        f"{job.params['table']}\n{recast}\nTo pin or change a voice, copy its line into `clapboard.toml`:\n\n"
         f"```toml\n{job.params['toml']}```\n"
     ).encode()
 

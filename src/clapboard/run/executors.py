@@ -59,7 +59,9 @@ def perform(
 def _open(choices: Mapping[str, BackendChoice], capability: str, name: str | None = None) -> Any:
     choice = choices.get(capability)
     if name is not None and (choice is None or choice.name != name):
-        choice = BackendChoice(capability, name)
+        # Another engine of the same capability (a cast voice's) answers to the same consent registry.
+        kept = tuple(item for item in (choice.options if choice else ()) if item[0] == "consents")
+        choice = BackendChoice(capability, name, options=kept)
     if choice is None:
         raise BackendUnavailable(capability, f"no {capability} backend is set in clapboard.toml [backends]")
     return open_backend(choice)

@@ -23,6 +23,7 @@ from clapboard.run.scheduler import RunReport, default_jobs, provenance_of, run_
 from clapboard.screenplay.formats import load, write_atomic
 from clapboard.screenplay.model import TitleField, TitlePage
 from clapboard.store import digest
+from clapboard.trust.consent import ConsentRegistry
 from clapboard.trust.seal import SealedIndex, seal, signatory, write_credits
 
 if TYPE_CHECKING:
@@ -71,12 +72,14 @@ def plan_project(project: Project, store: Store) -> Plan:
         return identities[capability, name]
 
     pins = {name: step_of(take) for name, take in store.pins().items()}
+    registry = ConsentRegistry(store.root)
+    consented = frozenset(r.person for r in registry.list() if registry.check(r.person, "voice-clone"))
     return build_plan(
         script,
         backends=backend_for,
         rejections=store.rejections(),
         pins=pins,
-        direction=project.settings.direction,
+        direction=replace(project.settings.direction, consented=consented),
     )
 
 
@@ -117,13 +120,23 @@ def make(
                 store,
                 until=until,
                 executor=runner,
-                choices=settings.backends,
+                choices=_with_consents(project, store),
                 progress=progress,
                 console=console,
             )
         finally:
             runner.close()
         return replace(report, exported=tuple(_export(project, plan, store)))
+
+
+def _with_consents(project: Project, store: Store) -> dict[str, BackendChoice]:
+    """The project's backends, the speech backend given the consent registry to check cloned voices against."""
+    choices = dict(project.settings.backends)
+    speech = choices.get("speech")
+    if speech is not None:
+        allows = ConsentRegistry(store.root).allows
+        choices["speech"] = replace(speech, options=(*speech.options, ("consents", allows)))
+    return choices
 
 
 def dry_run(project: Project, *, until: str | None = None) -> list[Verdict]:
