@@ -71,7 +71,7 @@ def test_the_template_documents_every_setting_with_its_default() -> None:
     names = {f.name for f in fields(Settings)} - {"backends", "direction", "sign", "certificate", "key"}
     sections = {"title": "project", "script": "project", "out": "project"}
     # [cast] is shown commented out, as it has no default
-    direction = {f.name for f in fields(Direction)} - {"cast"}
+    direction = {f.name for f in fields(Direction)} - {"cast", "consented"}  # consent comes from the registry
     tables = {"loudness": "sound", "true_peak": "sound", "languages": "release", "glossary": "release"}
     assert documented == (
         {f"{sections.get(n, 'run')}.{n}" for n in names}
