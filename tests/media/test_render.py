@@ -12,7 +12,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 from clapboard.media import (
+    H264,
     SCOPE,
+    Codec,
     Format,
     MediaError,
     Move,
@@ -25,6 +27,7 @@ from clapboard.media import (
     render_segment,
     segment_key,
 )
+from clapboard.media.ffmpeg import ffmpeg
 from tests.media.frames import frame, luma, png
 
 SMALL = Format(320, 180, 24)
@@ -118,6 +121,40 @@ def test_a_held_frame_decodes_as_the_same_picture_throughout(tmp_path: Path) -> 
     assert all(np.abs(f - source).mean() < 3 for f in frames)
 
 
+def test_a_held_frame_repeats_its_first_picture_exactly(tmp_path: Path) -> None:
+    # Every frame after a GOP's IDR frame is a copy of the one before it, so nothing drifts within a GOP either.
+    frames = luma(render_segment(Panel(frame((60, 120, 200)), 2), SMALL, tmp_path).path, 320, 180)
+    assert all(np.array_equal(f, frames[0]) for f in frames)
+
+
+def test_the_still_after_a_dissolve_holds_its_first_drawing(tmp_path: Path) -> None:
+    panels = [Panel(grey(40), 1), Panel(frame((200, 60, 60)), 2, transition=Transition.dissolve(7))]
+    segment = render(panels, SMALL, tmp_path).segments[1]
+    frames = luma(segment.path, 320, 180).astype(int)
+    assert all(np.diff(frames[:8].mean(axis=(1, 2))) > 0)  # the dissolve itself moves every frame
+    assert all(np.array_equal(f, frames[7]) for f in frames[8:24])  # then the rest of its GOP holds
+    assert all(np.array_equal(f, frames[24]) for f in frames[25:])
+    assert np.abs(frames[23] - frames[24]).mean() < 1  # the next GOP's IDR frame draws the same picture
+
+
+def test_every_kind_of_segment_decodes_without_an_error(tmp_path: Path) -> None:
+    # Held GOPs splice one encoder's repeated frames after another's IDR frame: a strict decoder must accept them.
+    panels = board()
+    panels[3] = replace(panels[3], seconds=Fraction(62, 24), ending=Transition.fade_out(5))
+    film = assemble(render(panels, SMALL, tmp_path / "segments"), tmp_path / "film.mp4")
+    ffmpeg("-xerror", "-err_detect", "explode", "-i", film, "-f", "null", "-", concerning=film)
+
+
+def test_constant_quality_is_keyed_apart_and_holds_as_exactly(tmp_path: Path) -> None:
+    panel = Panel(frame((60, 120, 200)), 2, transition=Transition.fade_in(5))
+    quality = Codec(crf=20)
+    assert segment_key(panel, None, SMALL, quality) != segment_key(panel, None, SMALL, H264)
+    frames = luma(render_segment(panel, SMALL, tmp_path, codec=quality).path, 320, 180)
+    assert len(frames) == 48
+    assert all(np.array_equal(f, frames[5]) for f in frames[6:24])
+    assert all(np.array_equal(f, frames[24]) for f in frames[25:])
+
+
 def test_fades_start_and_end_on_black(tmp_path: Path) -> None:
     panel = Panel(grey(200), 2, transition=Transition.fade_in(8), ending=Transition.fade_out(8))
     frames = luma(render_segment(panel, SMALL, tmp_path).path, 320, 180).mean(axis=(1, 2))
@@ -147,7 +184,8 @@ def test_a_pan_moves_smoothly_along_its_eased_path(tmp_path: Path, kind: MoveKin
     frames = 48
     pictures = luma(render_segment(Panel(png(image), 2, move=move), SMALL, tmp_path).path, 320, 180)
     darkness = 255 - pictures[:, 90, :].astype(float)
-    seen = (darkness * np.arange(320)).sum(axis=1) / darkness.sum(axis=1)
+    # Pixel i spans [i, i + 1), so its centre, where the path is measured, is at i + 0.5.
+    seen = (darkness * (np.arange(320) + 0.5)).sum(axis=1) / darkness.sum(axis=1)
     ease = (1 - np.cos(np.pi * np.arange(frames) / (frames - 1))) / 2
     left = (move.start.left + (move.end.left - move.start.left) * ease) * 320
     expected = (160 - left) / move.start.width
@@ -193,6 +231,16 @@ def test_a_caption_is_burned_into_the_bottom_of_the_frame(tmp_path: Path) -> Non
     picture = luma(render_segment(captioned, SMALL, tmp_path).path, 320, 180)[0]
     assert np.array_equal(picture[:120], plain[:120])
     assert picture[150:175].mean() < plain[150:175].mean() - 40
+
+
+def test_a_caption_over_a_move_is_the_band_a_still_gets(tmp_path: Path) -> None:
+    caption = "MARY: Black, like the night."
+    still = luma(render_segment(Panel(grey(120), 1, caption=caption), SMALL, tmp_path).path, 320, 180)[0]
+    moving = Panel(grey(120), 1, caption=caption, move=Move.of(MoveKind.PAN_LEFT, 0.2))
+    pictures = luma(render_segment(moving, SMALL, tmp_path).path, 320, 180).astype(int)
+    foot = slice(140, 180)
+    assert still[foot].min() < still[:100].min() - 50  # the band is there
+    assert all(np.abs(p[foot] - still[foot]).mean() < 2 for p in pictures)
 
 
 def test_a_transition_longer_than_its_panel_is_refused(tmp_path: Path) -> None:

@@ -6,58 +6,84 @@ plane, then U, then V. Every segment uses the same :class:`Codec` settings with
 a fixed GOP of whole seconds that starts on an IDR frame, which is what lets the
 concat demuxer join segments without re-encoding.
 
-Held frames cost little: a GOP whose frames are all the same still picture is
-encoded once per segment, and every other such GOP, and the partial one at the
-end, reuses its packets. That is bit-exact H.264 (each GOP is closed
-and starts with an IDR, so a copy decodes on its own); it is what makes a
-storyboard animatic, mostly still frames, fast to render.
+Held frames cost next to nothing: a GOP of one still picture is its IDR frame
+followed by P frames that skip every macroblock, so each decodes as an exact
+copy of the frame before it. Those P frames are the same bytes wherever they
+stand at the same place in a GOP, so the encoder makes one set per process and
+every still GOP of every segment shares it; the still's IDR frame is encoded
+once per segment and opens each of its GOPs. A still that ends a GOP after a
+change (the tail of a dissolve) is drawn once and repeated the same way. Each
+GOP stays closed and starts with an IDR frame, so the packets decode on their
+own; it is what makes a storyboard animatic, mostly still frames, fast to
+render.
+
+Moving pictures are cut from a canvas as numpy views, scaled by swscale one
+plane at a time when they need it, and dressed (letterbox, caption band) with
+numpy, all without a filter graph.
 """
 
 from __future__ import annotations
 
-import itertools
+import math
 import os
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache, cached_property
 from pathlib import Path
 
 import av
 import numpy as np
 from av.codec.context import Flags
 from av.video.frame import PictureType
-from av.video.reformatter import Colorspace, Interpolation
+from av.video.reformatter import Colorspace, Interpolation, VideoReformatter
 from PIL import Image
 
 from clapboard.media.ffmpeg import MediaError
 
 #: A yuv420p picture as PyAV lays it out: the Y plane's rows, then the U and V planes' bytes after them.
 Picture = np.ndarray
+#: How a moving crop is scaled to the picture: swscale's bilinear filter widens with the reduction, so a crop
+#: one canvas pixel further on lands a fraction of a picture pixel further on (its fast bilinear one jitters).
+_MOVING = Interpolation.BILINEAR
+#: Bytes of slack after a canvas for swscale's reads past the end of a row.
+_MARGIN = 64
 
 
 @dataclass(frozen=True)
 class Codec:
-    """The encoder settings every segment of a film shares (part of each segment's content key)."""
+    """The encoder settings every segment of a film shares (part of each segment's content key).
+
+    Quality is a constant quantizer (``qp``) unless ``crf`` asks for constant
+    quality instead. Constant quality has x264 weigh every frame's complexity
+    before coding it, which costs a quarter of its time on a moving 720p
+    frame; a fixed quantizer skips that (and weighted prediction, which would
+    need the same look ahead). On drawn panels qp 22 spends fewer bytes than
+    crf 20 and looks the same; on a noisy pencil sketch it matches crf 20 in
+    bytes and in PSNR.
+    """
 
     encoder: str = "libx264"
-    # An animatic is a draft for review: superfast encodes moving 720p nearly as fast as ultrafast
-    # (117 against 131 frames/s on one core) in well under half the bytes (CABAC and deblocking stay on).
+    # An animatic is a draft for review: ultrafast would encode moving 720p a quarter faster than superfast
+    # (5.2 against 7.0 ms a frame on one core), in two to three times the bytes (it drops CABAC and deblocking).
     preset: str = "superfast"
-    crf: int = 20
+    crf: int | None = None
     profile: str = "high"
     keyframe_seconds: int = 1
+    qp: int = 22
 
     def gop(self, rate: Fraction) -> int:
         """Frames from one IDR frame to the next: a whole number of seconds, at least one frame."""
         return max(round(rate * self.keyframe_seconds), 1)
 
     def options(self, rate: Fraction) -> dict[str, str]:
-        """The encoder options: constant quality, fixed closed GOPs, no B-frames (so timestamps are exact)."""
+        """The encoder options: the quality, fixed closed GOPs, no B-frames (so timestamps are exact)."""
         gop = str(self.gop(rate))
+        quality = {"crf": str(self.crf)} if self.crf is not None else {"qp": str(self.qp), "weightp": "none"}
         return {
             "preset": self.preset,
-            "crf": str(self.crf),
+            **quality,
             "profile": self.profile,
             "g": gop,
             "keyint_min": gop,
@@ -120,18 +146,43 @@ class Dressing:
     band: Image.Image | None = None
     band_top: int = 0
 
+    def areas(self, frame: Picture, size: tuple[int, int]) -> list[np.ndarray]:
+        """Views of the Y, U and V planes of ``frame`` where a picture of ``size`` sits."""
+        (width, height), left, top = size, self.left, self.top
+        return [
+            plane[top // step : (top + height) // step, left // step : (left + width) // step]
+            for plane, step in zip(planes(frame, self.height), (1, 2, 2), strict=True)
+        ]
+
+    def caption(self, frame: Picture) -> None:
+        """Lay the caption band over the foot of ``frame``, in place."""
+        if self.band is None:
+            return
+        for plane, (cover, uncovered), step in zip(planes(frame, self.height), self._band, (1, 2, 2), strict=True):
+            under = plane[self.band_top // step : self.band_top // step + cover.shape[0]]
+            under[:] = (under * uncovered + cover) // 255
+
+    @cached_property
+    def _band(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per plane, the band's colour times its opacity (plus 127, to round) and what it leaves of the frame."""
+        assert self.band is not None  # caption() lays a band only when there is one
+        rgba = np.asarray(self.band.convert("RGBA"))
+        alpha = rgba[:, :, 3].astype(np.uint16)
+        # A chroma sample covers two by two luma pixels, so its opacity is theirs averaged.
+        shared = (alpha[0::2, 0::2] + alpha[1::2, 0::2] + alpha[0::2, 1::2] + alpha[1::2, 1::2] + 2) // 4
+        colour = planes(yuv(Image.fromarray(rgba[:, :, :3])), rgba.shape[0])
+        # Straight alpha: the sum stays under 2^16 because opacity and what is left of the frame add up to 255.
+        return [(c * a + 127, 255 - a) for c, a in zip(colour, (alpha, shared, shared), strict=True)]
+
 
 def dress(picture: Picture, dressing: Dressing) -> Picture:
     """One picture in its frame, under its caption band: what :func:`camera` does to every frame of a move."""
-    graph = av.filter.Graph()
-    height = picture.shape[0] * 2 // 3
-    source = graph.add_buffer(width=picture.shape[1], height=height, format="yuv420p", time_base=Fraction(1, 25))
-    _finish(graph, [source], dressing)
-    frame = av.VideoFrame.from_ndarray(picture, format="yuv420p")
-    frame.pts = 0
-    source.push(frame)
-    source.push(None)
-    return graph.pull().to_ndarray()
+    frame = black(dressing.width, dressing.height)
+    size = (picture.shape[1], picture.shape[0] * 2 // 3)
+    for area, plane in zip(dressing.areas(frame, size), planes(picture, size[1]), strict=True):
+        area[:] = plane
+    dressing.caption(frame)
+    return frame
 
 
 def camera(
@@ -141,70 +192,52 @@ def camera(
     start: tuple[float, float, float],
     end: tuple[float, float, float],
     dressing: Dressing,
-) -> Iterator[av.VideoFrame]:
+) -> Iterator[Picture]:
     """``count`` frames of a crop of ``canvas`` easing from ``start`` to ``end``, scaled to ``size`` and dressed.
 
     A crop is (left, top, width) in canvas pixels; its height follows from the
-    picture's aspect. ffmpeg cuts on whole, even pixels, so the caller makes the
-    canvas about twice the picture's size to keep each step under a picture
-    pixel. A crop of constant size (a pan or a tilt) is cut and scaled with one
-    area-averaging scaler for the whole move; a changing one (a push or a pull)
-    goes through zoompan, which sets up its scaler anew for every frame. The
-    letterbox and the caption are drawn by the same filter graph, so a frame
-    goes from the scaler to the encoder without a copy through Python.
+    picture's aspect. Each plane is cut on whole pixels of its own, so each
+    frame lands within half a canvas pixel of the eased path; a crop within a
+    pixel of the picture's size is cut at that size and not scaled at all
+    (scaling by less than a pixel would only blur it), which makes a pan over
+    a canvas of the picture's scale a run of plain cuts. Any other crop is a
+    view of the canvas, handed to swscale without a copy, one plane at a time.
     """
     (x0, y0, w0), (x1, y1, w1) = start, end
     last = max(count - 1, 1)
-
-    def eased(first: float, final: float, frame: str) -> str:
-        return f"{first:.4f}+({final - first:.4f})*(1-cos(PI*{frame}/{last}))/2"
-
-    canvas_width, canvas_height = canvas.shape[1], canvas.shape[0] * 2 // 3
-    graph = av.filter.Graph()
-    source = graph.add_buffer(width=canvas_width, height=canvas_height, format="yuv420p", time_base=Fraction(1, 25))
-    if abs(w1 - w0) < 0.5:
-        height = w0 * size[1] / size[0]
-        chain = [
-            source,
-            graph.add("loop", f"loop={count - 1}:size=1:start=0"),
-            graph.add("crop", f"w={w0:.0f}:h={height:.0f}:x='{eased(x0, x1, 'n')}':y='{eased(y0, y1, 'n')}'"),
-            graph.add("scale", f"{size[0]}:{size[1]}:flags=area"),
-        ]
-    else:
-        zoom, x, y = f"{canvas_width}/({eased(w0, w1, 'on')})", eased(x0, x1, "on"), eased(y0, y1, "on")
-        chain = [source, graph.add("zoompan", f"z='{zoom}':x='{x}':y='{y}':d={count}:s={size[0]}x{size[1]}")]
-    _finish(graph, chain, dressing)
-    still = av.VideoFrame.from_ndarray(canvas, format="yuv420p")
-    still.pts = 0
-    source.push(still)
-    source.push(None)
-    for _ in range(count):
-        yield graph.pull()
-
-
-def _finish(graph: av.filter.Graph, chain: list[av.filter.context.FilterContext], dressing: Dressing) -> None:
-    """Link ``chain``, then the letterbox and the caption band, to the graph's sink, and configure the graph."""
-    # Each frame gets its own timestamp, so the overlay lays the (single, repeated) band over every one.
-    chain.append(graph.add("setpts", "N"))
-    chain.append(graph.add("pad", f"{dressing.width}:{dressing.height}:{dressing.left}:{dressing.top}:black"))
-    band = None
-    if dressing.band is not None:
-        overlay = graph.add("overlay", f"x=0:y={dressing.band_top}:eof_action=repeat:format=yuv420")
-        band = graph.add_buffer(
-            width=dressing.band.width, height=dressing.band.height, format="yuva420p", time_base=Fraction(1, 25)
-        )
-        band.link_to(overlay, 0, 1)
-        chain.append(overlay)
-    chain.append(graph.add("buffersink"))
-    for upstream, downstream in itertools.pairwise(chain):
-        upstream.link_to(downstream)
-    graph.configure()
-    if band is not None and dressing.band is not None:
-        layer = av.VideoFrame.from_image(dressing.band.convert("RGBA"))
-        layer = layer.reformat(format="yuva420p", dst_colorspace=Colorspace.ITU709)
-        layer.pts = 0
-        band.push(layer)
-        band.push(None)
+    canvas_height = canvas.shape[0] * 2 // 3
+    # swscale may read a few bytes past the end of a crop's last row; the margin keeps that inside this buffer.
+    padded = np.zeros(canvas.size + _MARGIN, np.uint8)
+    padded[: canvas.size] = canvas.reshape(-1)
+    sources = planes(padded[: canvas.size].reshape(canvas.shape), canvas_height)
+    scalers = [VideoReformatter() for _ in sources]
+    # A picture that fills the frame overwrites every pixel of it; only bars around a smaller one need black.
+    fills = size == (dressing.width, dressing.height)
+    for n in range(count):
+        share = (1 - math.cos(math.pi * n / last)) / 2
+        x, y, w = x0 + (x1 - x0) * share, y0 + (y1 - y0) * share, w0 + (w1 - w0) * share
+        h = w * size[1] / size[0]
+        frame = np.empty((size[1] * 3 // 2, size[0]), np.uint8) if fills else black(dressing.width, dressing.height)
+        for source, area, scaler, step in zip(sources, dressing.areas(frame, size), scalers, (1, 2, 2), strict=True):
+            width, height = round(w / step), round(h / step)
+            if abs(w / step - area.shape[1]) < 1 and abs(h / step - area.shape[0]) < 1:
+                width, height = area.shape[1], area.shape[0]
+            left = min(max(round(x / step), 0), source.shape[1] - width)
+            top = min(max(round(y / step), 0), source.shape[0] - height)
+            crop = source[top : top + height, left : left + width]
+            if crop.shape == area.shape:
+                area[:] = crop
+                continue
+            scaled = scaler.reformat(
+                av.VideoFrame.from_numpy_buffer(crop, format="gray"),
+                area.shape[1],
+                area.shape[0],
+                interpolation=_MOVING,
+                threads=1,
+            )
+            area[:] = scaled.to_ndarray()
+        dressing.caption(frame)
+        yield frame
 
 
 def write_segment(
@@ -213,41 +246,60 @@ def write_segment(
     height: int,
     rate: Fraction,
     codec: Codec,
-    frames: Iterable[Picture | av.VideoFrame | None],
+    frames: Iterable[Picture | None],
     still: Picture | None,
 ) -> None:
     """Encode ``frames`` (None meaning ``still``) to an MP4 at ``path``, written whole or not at all."""
     gop = codec.gop(rate)
-    # The held picture is handed to the encoder as one frame, over and over, not copied for each use.
-    held_frame = None if still is None else av.VideoFrame.from_ndarray(still, format="yuv420p")
     moving = _Encoder(width, height, rate, codec)
-    holding: _Encoder | None = None
-    held: list[tuple[bytes, bool]] = []
+    held: list[tuple[bytes, bool]] = []  # the IDR frame that opens every GOP of the still alone
+    repeats, repeats_made_by = _repeats(width, height, rate, codec)
+    made_by = {repeats_made_by}
     slots: list[tuple[bytes, bool] | int] = []  # packet bytes, or the index of the moving encoder's frame
-    pending: list[Picture | av.VideoFrame | None] = []
+    pending: list[Picture | None] = []
 
     def flush() -> None:
-        nonlocal holding
         if still is not None and all(p is None for p in pending):
-            if len(held) < len(pending):
+            if not held:
                 holding = _Encoder(width, height, rate, codec)
-                held[:] = holding.encode_all(held_frame, len(pending))
-            slots.extend(held[: len(pending)])
-        else:
-            for picture in pending:
-                slots.append(moving.send(held_frame if picture is None else picture))
-        pending.clear()
+                held.extend(holding.encode_all(still, 1))
+                made_by.add(holding.parameter_sets)
+            slots.extend(held + repeats[1 : len(pending)])
+            return
+        # A still that ends the GOP (after a dissolve, say) is drawn once; its other frames repeat that one.
+        held_for = next(n for n, picture in enumerate(reversed(pending)) if picture is not None)
+        drawn = len(pending) - max(held_for - 1, 0)
+        for n, picture in enumerate(pending[:drawn]):
+            slots.append(moving.send(still if picture is None else picture, key=n == 0))
+        slots.extend(repeats[drawn : len(pending)])
 
     for picture in frames:
         pending.append(picture)
         if len(pending) == gop:
             flush()
+            pending.clear()
     if pending:
         flush()
     made = moving.finish()
-    packets = [made[slot] if isinstance(slot, int) else slot for slot in slots]
-    used = [e for e in (moving, holding) if e is not None and e.sent]
-    _mux(path, width, height, rate, codec, packets, {e.parameter_sets for e in used})
+    if moving.sent:
+        made_by.add(moving.parameter_sets)
+    _mux(path, width, height, rate, codec, [made[s] if isinstance(s, int) else s for s in slots], made_by)
+
+
+@cache
+def _repeats(width: int, height: int, rate: Fraction, codec: Codec) -> tuple[list[tuple[bytes, bool]], bytes]:
+    """P frames that repeat the frame before them, by their place in a GOP, and the parameter sets they go with.
+
+    Every macroblock of such a frame is skipped, so it decodes as an exact
+    copy of the previous frame, whatever that showed: a held picture costs
+    one IDR frame a GOP, and the rest of the GOP is these. A frame's slice
+    header names its place in the GOP and nothing of the picture, so one set
+    serves every GOP of every segment. The encoder is asked for them with a
+    flat grey picture, which its IDR frame draws exactly, leaving nothing for
+    the frames after it to add.
+    """
+    encoder = _Encoder(width, height, rate, codec)
+    return encoder.encode_all(np.full((height * 3 // 2, width), 128, np.uint8), codec.gop(rate)), encoder.parameter_sets
 
 
 class _Encoder:
@@ -256,28 +308,31 @@ class _Encoder:
     def __init__(self, width: int, height: int, rate: Fraction, codec: Codec) -> None:
         self.context = av.CodecContext.create(codec.encoder, "w")
         _configure(self.context, width, height, rate, codec)
-        self.gop = codec.gop(rate)
         self.sent = 0
         self.packets: dict[int, tuple[bytes, bool]] = {}
 
-    def send(self, picture: Picture | av.VideoFrame) -> int:
-        frame = picture if isinstance(picture, av.VideoFrame) else av.VideoFrame.from_ndarray(picture, "yuv420p")
+    def send(self, picture: Picture, *, key: bool) -> int:
+        """Encode one frame (``key``: as the IDR frame that opens a GOP); its index among those sent."""
+        # The encoder copies the picture in, so a view of the array (no copy here) is all it needs.
+        frame = av.VideoFrame.from_numpy_buffer(picture, "yuv420p")
         frame.pts, frame.time_base = self.sent, self.context.time_base
-        frame.pict_type = PictureType.I if self.sent % self.gop == 0 else PictureType.NONE
+        frame.pict_type = PictureType.I if key else PictureType.NONE
         self._keep(self.context.encode(frame))
         self.sent += 1
         return self.sent - 1
 
     def finish(self) -> dict[int, tuple[bytes, bool]]:
+        """Drain the encoder: every frame's packet (its bytes and whether it is a keyframe) by the frame's index."""
         if self.sent:
             self._keep(self.context.encode(None))
         if len(self.packets) != self.sent:
             raise MediaError(f"the encoder returned {len(self.packets)} packets for {self.sent} frames")
         return self.packets
 
-    def encode_all(self, picture: av.VideoFrame, count: int) -> list[tuple[bytes, bool]]:
-        for _ in range(count):
-            self.send(picture)
+    def encode_all(self, picture: Picture, count: int) -> list[tuple[bytes, bool]]:
+        """``count`` frames of ``picture``, the first of them an IDR frame: one GOP, or its start."""
+        for n in range(count):
+            self.send(picture, key=n == 0)
         made = self.finish()
         return [made[i] for i in range(count)]
 

@@ -29,7 +29,6 @@ from functools import cached_property
 from hashlib import sha256
 from pathlib import Path
 
-import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -50,10 +49,11 @@ from clapboard.media.encoder import (
 from clapboard.media.ffmpeg import MediaError
 
 #: Bumped whenever this module draws the same panel differently, so old segments are not reused.
-RENDERER = "clapboard-animatic/1"
-#: Canvas pixels per picture pixel (at least) for a move: crops snap to even canvas pixels, so each step of
-#: the camera then lands within a picture pixel of its eased path.
-_SMOOTHNESS = 2
+RENDERER = "clapboard-animatic/2"
+#: Canvas pixels per picture pixel (at least) for a move. Crops start on whole canvas pixels, so at one the
+#: camera lands within half a picture pixel of its eased path (as near as it landed when crops snapped to even
+#: pixels of a canvas twice as large), and the narrowest crop of a move is cut at the picture's own size.
+_SMOOTHNESS = 1
 #: The canvas a move is cut from never grows past this many times the picture's width.
 _LARGEST_CANVAS = 4
 
@@ -180,7 +180,7 @@ def _render_one(panel: Panel, previous: Panel | None, fmt: Format, codec: Codec,
             f"and a {closing}-frame ending"
         )
     still = shot.frame_at(panel.move.start) if panel.move.start == panel.move.end else None
-    frames: Iterator[av.VideoFrame | None] = shot.moving(count) if still is None else iter([None] * count)
+    frames: Iterator[Picture | None] = shot.moving(count) if still is None else iter([None] * count)
     before = None
     if panel.transition.kind is TransitionKind.DISSOLVE:
         before = last_picture(previous, fmt) if previous is not None else black(fmt.width, fmt.height)
@@ -190,7 +190,7 @@ def _render_one(panel: Panel, previous: Panel | None, fmt: Format, codec: Codec,
     # A dissolve never shows either picture whole; a fade starts (or ends) on black.
     dissolving = panel.transition.kind is TransitionKind.DISSOLVE and previous is not None
 
-    def finished() -> Iterator[Picture | av.VideoFrame | None]:
+    def finished() -> Iterator[Picture | None]:
         for index, frame in enumerate(frames):
             picture = frame
             if before is not None and index < opening:
@@ -222,7 +222,7 @@ class _Shot:
         crop = self.image.resize((self.width, self.height), Image.Resampling.BICUBIC, box=box)
         return dress(yuv(crop), self._dressing)
 
-    def moving(self, count: int) -> Iterator[av.VideoFrame]:
+    def moving(self, count: int) -> Iterator[Picture]:
         """``count`` frames easing from the move's start framing to its end framing."""
         aspect = Fraction(self.width, self.height)
         fw, fh = self.image.size
@@ -237,8 +237,8 @@ class _Shot:
         left, top = (width - inner[0]) // 4 * 2, (height - inner[1]) // 4 * 2
         canvas = scaled(self.image, (width, height))
         if inner != (width, height):
-            # The padding shows the frame's own edges stretched, never black: crops snap to even pixels,
-            # and a crop against the frame's edge may take a pixel or two of the padding with it.
+            # The padding shows the frame's own edges stretched, never black: crops land on whole pixels,
+            # and a crop against the frame's edge may take a pixel of the padding with it.
             for into, plane, step in zip(
                 planes(canvas, height), planes(scaled(self.image, inner), inner[1]), (1, 2, 2), strict=True
             ):
@@ -293,13 +293,13 @@ def _box(framing: Framing, size: tuple[int, int], aspect: Fraction) -> tuple[flo
     return max(left, 0.0), max(top, 0.0), min(left + width, fw), min(top + height, fh)
 
 
-def _pixels(frame: Picture | av.VideoFrame | None, still: Picture | None) -> Picture:
-    """A frame's pixels as a picture (the held ``still`` where the frame is None)."""
+def _pixels(frame: Picture | None, still: Picture | None) -> Picture:
+    """A frame's pixels (the held ``still`` where the frame is None)."""
     if frame is None:
         if still is None:
             raise MediaError("a held frame with no still picture to hold")
         return still
-    return frame.to_ndarray() if isinstance(frame, av.VideoFrame) else frame
+    return frame
 
 
 def _mix(first: Picture, second: Picture, share: float) -> Picture:
