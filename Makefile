@@ -30,6 +30,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/sound.py
 	$(BIN)/python benchmarks/llm.py
+	$(BIN)/python benchmarks/localize.py
+	$(BIN)/python benchmarks/studio.py
+	$(BIN)/python benchmarks/film.py
 
 clean:
 	rm -rf $(VENV) build dist out demo-out .pytest_cache .ruff_cache .hypothesis
