@@ -29,6 +29,12 @@ CONTAINERS = {".mp4": ("-movflags", "+faststart"), ".mkv": ()}
 AAC_OPTIONS = ("-c:a", "aac", "-b:a", "192k")
 
 
+def _require_iso_639_2(path: Path, language: str) -> None:
+    # MP4 stores three-letter ISO 639-2 codes only; a two-letter code would silently become "und".
+    if len(language) != 3 or not language.isascii() or not language.isalpha():
+        raise MediaError(f"{path}: language {language!r} must be a three-letter ISO 639-2 code, like 'eng'")
+
+
 @dataclass(frozen=True)
 class AudioTrack:
     """A sound track to carry in the film: the file (WAV, AAC, anything ffmpeg reads) and its ISO 639-2 language."""
@@ -38,11 +44,7 @@ class AudioTrack:
     title: str = ""
 
     def __post_init__(self) -> None:
-        # MP4 stores three-letter ISO 639-2 codes only; a two-letter code would silently become "und".
-        if len(self.language) != 3 or not self.language.isascii() or not self.language.isalpha():
-            raise MediaError(
-                f"{self.path}: language {self.language!r} must be a three-letter ISO 639-2 code, like 'eng'"
-            )
+        _require_iso_639_2(self.path, self.language)
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,7 @@ class SubtitleTrack:
     title: str = ""
 
     def __post_init__(self) -> None:
-        if len(self.language) != 3 or not self.language.isascii() or not self.language.isalpha():
-            raise MediaError(
-                f"{self.path}: language {self.language!r} must be a three-letter ISO 639-2 code, like 'eng'"
-            )
+        _require_iso_639_2(self.path, self.language)
 
 
 #: The subtitle codec each container takes: MP4 players read timed text, Matroska keeps SubRip.

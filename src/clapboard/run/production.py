@@ -191,7 +191,7 @@ def _export(project: Project, plan: Plan, store: Store) -> list[Path]:
         takes = {path: store.take(key) for path, key in fresh.items()}
         holders = seal(out, {p: t for p, t in takes.items() if t is not None}, signer, sealed)
         written.extend(h for h in holders if h not in written)
-        current = [t for t in store.latest().values() if t.key in {s.key for s in plan}]
+        current = [t for t in store.latest().values() if t.key in plan.by_key]
         written.extend(write_credits(out, current, signer, title=settings.title))
     return written
 
