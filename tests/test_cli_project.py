@@ -101,3 +101,19 @@ def test_unknown_executor_and_stage(film: Path) -> None:
     result = cli("make", film, "--until", "mixing")
     assert result.exit_code == 1
     assert "unknown stage 'mixing'" in result.stderr
+
+
+def test_preferences_tell_what_the_reviews_taught_and_reset_forgets(film: Path) -> None:
+    from clapboard.project import Project
+    from clapboard.run import review
+
+    assert cli("make", film, "--until", "shots").exit_code == 0
+    assert cli("preferences", film).stdout == "learned from 0 reviewed take(s)\n"
+    project = Project.open(film)
+    review(project, "scene/1/shots", "accept", "ana")
+    review(project, "scene/2/shots", "reject", "ana", "too loose")
+    shown = cli("preferences", film).stdout
+    assert shown.startswith("learned from 2 reviewed take(s)") and "applies to: scene/2" in shown
+    reset = cli("preferences", film, "--reset")
+    assert reset.exit_code == 0 and reset.stdout.startswith("forgot what 2 review(s) taught")
+    assert cli("preferences", film).stdout == "learned from 0 reviewed take(s)\n"

@@ -10,6 +10,7 @@ traceback because it is a bug.
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import sys
@@ -415,6 +416,25 @@ def history(
             str(run.planned),
         )
     Console().print(table)
+
+
+@app.command()
+def preferences(
+    project: ProjectArg = Path("."),
+    reset: Annotated[bool, typer.Option("--reset", help="Forget what was learned; the verdicts stay.")] = False,
+) -> None:
+    """What the reviews taught the planner (framing, voices, music) and why; `--reset` forgets it."""
+    opened = Project.open(project)
+    if reset:
+        aside = production.reset_preferences(opened, getpass.getuser())
+        typer.echo(f"forgot what {aside} review(s) taught; the next run plans as written")
+        return
+    learned = production.preferences(opened)
+    typer.echo(f"learned from {learned.votes} reviewed take(s)")
+    for finding in learned.findings:
+        typer.echo(f"  {finding}")
+    if learned.scenes:
+        typer.echo(f"  applies to: {', '.join(sorted(learned.scenes))}")
 
 
 # --- the director's assistant on a bare script (inside a project these are steps of `clapboard make`) ------------

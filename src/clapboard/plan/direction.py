@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from clapboard.plan.preferences import Preferences
+
 if TYPE_CHECKING:
     from clapboard.sound.voice import Voice
 
@@ -51,6 +53,8 @@ class Direction:
     #: The people whose consent to a voice clone holds now (from the consent registry, not clapboard.toml):
     #: a pinned voice with another person's likeness is recast, so revoking consent remakes their lines.
     consented: frozenset[str] = frozenset()
+    #: What the project's reviews taught the planner (from the store, not clapboard.toml).
+    preferences: Preferences = field(default_factory=Preferences)
 
     @property
     def picture(self) -> dict[str, object]:

@@ -97,7 +97,12 @@ def plan_shots(plan: Planner, script: Screenplay) -> None:
     previous: str | None = None
     for step, scene in zip(plan.steps_of("script"), scenes, strict=True):
         inputs = [step, _named(breakdowns, f"{step.name}/breakdown"), _named(arcs, f"{step.name}/arc")]
-        shots = plan.add("scene-shots", f"{step.name}/shots", inputs=inputs, params={"previous_location": previous})
+        params: dict[str, object] = {"previous_location": previous}
+        lean = plan.direction.preferences.lean_for(step.name)
+        if lean:
+            # Only a scene people sent back is re-framed; absent, the key stays as it always was.
+            params["lean"] = lean
+        shots = plan.add("scene-shots", f"{step.name}/shots", inputs=inputs, params=params)
         chosen.append(_refined(plan, step, shots) or shots)
         previous = scene.heading.location or scene.heading.text
     film = plan.add(
@@ -128,7 +133,8 @@ def make_scene_shots(job: Job) -> bytes:
     scene = scene_from_data(job.input_json(0))
     breakdown = loads(SceneBreakdown, job.inputs[1])
     arc = loads(SceneArc, job.inputs[2])
-    return dumps(cover(scene, breakdown, arc, previous_location=job.params["previous_location"]))
+    lean = job.params.get("lean", 0)
+    return dumps(cover(scene, breakdown, arc, previous_location=job.params["previous_location"], lean=lean))
 
 
 @kind("scene-shots-refined", capability="text")

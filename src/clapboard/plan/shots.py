@@ -274,8 +274,14 @@ class _Unit:
     weight: float
 
 
-def cover(scene: Scene, breakdown: SceneBreakdown, arc: SceneArc, *, previous_location: str | None) -> SceneShots:
-    """The coverage of ``scene`` from its breakdown and arc; ``previous_location`` is the scene before's."""
+def cover(
+    scene: Scene, breakdown: SceneBreakdown, arc: SceneArc, *, previous_location: str | None, lean: int = 0
+) -> SceneShots:
+    """The coverage of ``scene`` from its breakdown and arc; ``previous_location`` is the scene before's.
+
+    ``lean`` frames singles, reactions, close-ups, over-the-shoulder pairs and two-shots that many sizes
+    tighter (or, negative, wider): the taste people showed in their reviews (:mod:`clapboard.plan.preferences`).
+    """
     units = _units(scene)
     voices = set(breakdown.voices)
     everyone = [n for n in (*breakdown.cast, *breakdown.silent) if n not in voices]
@@ -284,7 +290,7 @@ def cover(scene: Scene, breakdown: SceneBreakdown, arc: SceneArc, *, previous_lo
     exchanges = _exchanges(units, voices)
     plan = block(everyone, exchanges, exterior=breakdown.setting == "EXT")
     marks = {m.name: m for m in plan.marks}
-    director = _Director(plan, marks, breakdown, arc)
+    director = _Director(plan, marks, breakdown, arc, lean=lean)
     shots: list[_Draft] = []
     location_changed = previous_location is None or previous_location != breakdown.location
     opening = True
@@ -413,8 +419,11 @@ class _Draft:
 class _Director:
     """Chooses each shot's framing, angle and move from the blocking, the breakdown and the arc."""
 
-    def __init__(self, plan: FloorPlan, marks: dict[str, Mark], breakdown: SceneBreakdown, arc: SceneArc) -> None:
+    def __init__(
+        self, plan: FloorPlan, marks: dict[str, Mark], breakdown: SceneBreakdown, arc: SceneArc, *, lean: int = 0
+    ) -> None:
         self.plan = plan
+        self.lean = lean
         self.marks = marks
         self.breakdown = breakdown
         self.arc = arc
@@ -505,10 +514,12 @@ class _Director:
         x = shoulder.x + 0.6 * away[0] + 0.5 * side[0]
         y = shoulder.y + 0.6 * away[1] + 0.5 * side[1]
         camera = _aim(x, y, subject)
-        reason = f"{_title(speaker)} over {_title(listener)}'s shoulder: one of a matching pair"
+        size, reason = self._leaned(
+            "MCU", f"{_title(speaker)} over {_title(listener)}'s shoulder: one of a matching pair"
+        )
         return _Draft(
             "over-the-shoulder",
-            "MCU",
+            size,
             "eye level",
             self._move(unit, "static"),
             speaker,
@@ -521,23 +532,33 @@ class _Director:
         )
 
     def _two_shot(self, unit: _Unit, present: tuple[str, ...], pair: tuple[str, ...]) -> _Draft:
-        camera = self._camera_for_group([self.marks[n] for n in pair], "MS")
-        reason = "both speak at once"
-        return _Draft("two-shot", "MS", "eye level", "static", "", "", pair, camera, (unit,), present, reason)
+        size, reason = self._leaned("MS", "both speak at once")
+        camera = self._camera_for_group([self.marks[n] for n in pair], size)
+        return _Draft("two-shot", size, "eye level", "static", "", "", pair, camera, (unit,), present, reason)
 
     def _single(
         self, unit: _Unit, present: tuple[str, ...], who: str, kind: ShotKind, size: ShotSize, reason: str
     ) -> _Draft:
+        size, reason = self._leaned(size, reason)
         camera = self._camera_on(who, size)
         return _Draft(
             kind, size, self._angle(unit), self._move(unit, "static"), who, "", (who,), camera, (unit,), present, reason
         )
 
     def _close(self, unit: _Unit, present: tuple[str, ...], who: str, reason: str) -> _Draft:
-        camera = self._camera_on(who, "CU")
-        return _Draft(
-            "close-up", "CU", self._angle(unit), "dolly in", who, "", (who,), camera, (unit,), present, reason
-        )
+        size, reason = self._leaned("CU", reason)
+        camera = self._camera_on(who, size)
+        angle = self._angle(unit)
+        return _Draft("close-up", size, angle, "dolly in", who, "", (who,), camera, (unit,), present, reason)
+
+    def _leaned(self, size: ShotSize, reason: str) -> tuple[ShotSize, str]:
+        """``size`` moved by the learned lean, kept between a medium wide shot and an extreme close-up."""
+        if not self.lean:
+            return size, reason
+        index = min(max(SIZES.index(size) + self.lean, SIZES.index("MWS")), SIZES.index("ECU"))
+        if SIZES[index] == size:
+            return size, reason
+        return SIZES[index], f"{reason}; {'tighter' if self.lean > 0 else 'wider'}, as your reviews prefer"
 
     def _insert(self, unit: _Unit, present: tuple[str, ...], prop: str, holder: str) -> _Draft:
         if holder in self.marks:

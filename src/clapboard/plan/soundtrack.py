@@ -137,7 +137,9 @@ def plan_voices(plan: Planner, script: Screenplay) -> None:
         n: v for n, v in plan.direction.cast.items() if v.likeness is None or v.likeness in plan.direction.consented
     }
     withdrawn = sorted(f"{n} ({v.likeness})" for n, v in plan.direction.cast.items() if n not in pinned)
-    cast = casting.cast(script, voices=repertoire, pinned=pinned)
+    learned = plan.direction.preferences
+    avoid = {who: learned.avoided(who) for who, _ in learned.avoid}
+    cast = casting.cast(script, voices=repertoire, pinned=pinned, avoid=avoid)
     params = {"table": cast.table(), "toml": cast.toml(), "withdrawn": withdrawn}
     plan.add("casting", "casting", params=params, export="casting.md")
     sexes = {timbre.label: timbre.gender for timbre in repertoire}
@@ -338,30 +340,41 @@ def plan_score(plan: Planner, script: Screenplay) -> None:
     arcs = {s.name: s for s in plan.steps_of("arc")}
     timings = {s.name: s for s in plan.steps_of("timing")}
     scenes = plan.steps_of("script")
-    cues = []
+    learned = False
+    cues: list[Step] = []
     for i, step in enumerate(scenes):
         lead = CROSSFADE / 2 if i else 0.0
         tail = CROSSFADE / 2 if i + 1 < len(scenes) else 0.0
+        params: dict[str, object] = {"lead": lead, "tail": tail, "name": f"1M{i + 1}"}
+        intensity = plan.direction.preferences.intensity_for(step.name)
+        if intensity != 1.0:
+            params["intensity"] = intensity  # only a scene people sent back; absent, the key is unchanged
+        learned = learned or "intensity" in params
         cues.append(
             plan.add(
                 "scene-cue",
                 f"{step.name}/cue",
                 inputs=[arcs[f"{step.name}/arc"], timings[f"{step.name}/timing"]],
-                params={"lead": lead, "tail": tail, "name": f"1M{i + 1}"},
+                params=params,
             )
         )
     plan.add(
         "score-midi",
         "score/midi",
         inputs=[*(arcs[f"{s.name}/arc"] for s in scenes), *(timings[f"{s.name}/timing"] for s in scenes)],
-        params={"seeds": [c.seed for c in cues], "names": [s.name.removeprefix("scene/") for s in scenes]},
+        params={
+            "seeds": [c.seed for c in cues],
+            "names": [s.name.removeprefix("scene/") for s in scenes],
+            **({"intensities": [c.params.get("intensity", 1.0) for c in cues]} if learned else {}),
+        },
         export="stems/score/",
     )
 
 
-def mood_prompt(arc: SceneArc) -> str:
-    """The music prompt for a scene's feeling, as the music backends read it."""
-    return f"valence={arc.feeling.valence:.3f} arousal={arc.feeling.arousal:.3f}"
+def mood_prompt(arc: SceneArc, intensity: float = 1.0) -> str:
+    """The music prompt for a scene's feeling, as the music backends read it; ``intensity`` scales its arousal."""
+    arousal = min(max(arc.feeling.arousal * intensity, 0.0), 1.0)
+    return f"valence={arc.feeling.valence:.3f} arousal={arousal:.3f}"
 
 
 @kind("scene-cue", capability="music")
@@ -369,7 +382,7 @@ def make_scene_cue(job: Job) -> Output:
     """The scene's cue, long enough to cover the scene and cross-fade with its neighbours."""
     arc = loads(SceneArc, job.inputs[0])
     seconds = json.loads(job.inputs[1])["seconds"] + job.params["lead"] + job.params["tail"]
-    prompt = mood_prompt(arc)
+    prompt = mood_prompt(arc, job.params.get("intensity", 1.0))
     return Output(job.backend().compose(prompt, seconds=seconds, seed=job.seed), prompt=prompt)
 
 
@@ -383,12 +396,13 @@ def make_score_midi(job: Job) -> bytes:
     timings = [json.loads(data) for data in job.inputs[count:]]
     placed = []
     start = 0.0
-    for i, (arc, timing, seed, scene) in enumerate(
-        zip(arcs, timings, job.params["seeds"], job.params["names"], strict=True)
+    intensities = job.params.get("intensities", [1.0] * count)
+    for i, (arc, timing, seed, scene, intensity) in enumerate(
+        zip(arcs, timings, job.params["seeds"], job.params["names"], intensities, strict=True)
     ):
         lead = CROSSFADE / 2 if i else 0.0
         tail = CROSSFADE / 2 if i + 1 < count else 0.0
-        mood = Mood(arc.feeling.valence, arc.feeling.arousal)
+        mood = Mood.parse(mood_prompt(arc, intensity))
         cue = compose(mood, timing["seconds"] + lead + tail, seed=seed, name=f"1M{i + 1}")
         placed.append(Placed(Spot(start, timing["seconds"], mood, scene), cue, start - lead, 2 * lead, 2 * tail))
         start += timing["seconds"]

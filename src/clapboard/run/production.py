@@ -7,6 +7,7 @@ data for the CLI or the studio to show; none of them prints.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from clapboard.engine.registry import BackendChoice, identify
 from clapboard.errors import BackendUnavailable, StoreError
 from clapboard.plan.plan import build_plan
+from clapboard.plan.preferences import COVERAGE_KINDS, Preferences, Vote, learn
 from clapboard.plan.soundtrack import unbundle
 from clapboard.plan.stages import find_kind
 from clapboard.plan.step import BackendIdentity, Step
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 
     from clapboard.plan.plan import Plan
     from clapboard.project import ExecutorName, Project
-    from clapboard.store import Collection, ReviewVerdict, RunRecord, Store, Take
+    from clapboard.store import Collection, Review, ReviewVerdict, RunRecord, Store, Take
 
 
 @dataclass(frozen=True)
@@ -74,13 +76,57 @@ def plan_project(project: Project, store: Store) -> Plan:
     pins = {name: step_of(take) for name, take in store.pins().items()}
     registry = ConsentRegistry(store.root)
     consented = frozenset(r.person for r in registry.list() if registry.check(r.person, "voice-clone"))
-    return build_plan(
-        script,
-        backends=backend_for,
-        rejections=store.rejections(),
-        pins=pins,
-        direction=replace(project.settings.direction, consented=consented),
-    )
+    direction = replace(project.settings.direction, consented=consented, preferences=learned(store))
+    return build_plan(script, backends=backend_for, rejections=store.rejections(), pins=pins, direction=direction)
+
+
+#: Verdicts that are votes for a take, and against one (a replacement votes against the machine's take).
+_LIKED, _DISLIKED = frozenset({"accept", "pin"}), frozenset({"reject", "replace"})
+_SCENE = re.compile(r"^(scene/[^/]+)/")
+
+
+def learned(store: Store) -> Preferences:
+    """What the reviews since the last reset teach the planner: each take's last vote, read as :func:`learn` wants."""
+    last: dict[str, Review] = {}
+    for review in store.reviews(learned=True):
+        if review.verdict in _LIKED or review.verdict in _DISLIKED:
+            last[review.key] = review
+    return learn(vote for review in last.values() if (vote := _vote(store, review)) is not None)
+
+
+def _vote(store: Store, review: Review) -> Vote | None:
+    take = store.take(review.key)
+    if take is None:
+        return None
+    p = take.provenance
+    found = _SCENE.match(p.name)
+    vote = Vote(review.verdict in _LIKED, scene=found.group(1) if found else "")
+    if p.kind == "scene-frames" and p.inputs:
+        shots = store.take(p.inputs[0])
+        if shots is not None:
+            coverage = json.loads(store.output(shots.key)).get("shots", [])
+            sizes = tuple(s["size"] for s in coverage if s.get("kind") in COVERAGE_KINDS)
+            vote = replace(vote, sizes=sizes)
+    elif p.kind == "speech":
+        params = json.loads(p.params)
+        readings = params.get("readings") or [["", ""]]
+        vote = replace(vote, character=params.get("character", ""), voice=(readings[0][1].split() or [""])[0])
+    elif p.kind == "scene-cue" and p.prompt:
+        arousal = re.search(r"arousal=(-?[0-9.]+)", p.prompt)
+        vote = replace(vote, arousal=float(arousal.group(1)) if arousal else None)
+    return vote
+
+
+def reset_preferences(project: Project, reviewer: str) -> int:
+    """Forget what the reviews taught the planner; the verdicts stay. Returns how many reviews are set aside."""
+    with project.open_store() as store:
+        return store.reset_preferences(reviewer)
+
+
+def preferences(project: Project) -> Preferences:
+    """What the planner has learned from this project's reviews so far."""
+    with project.open_store() as store:
+        return learned(store)
 
 
 def step_of(take: Take) -> Step:

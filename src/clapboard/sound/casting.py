@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -236,8 +236,13 @@ def cast(
     *,
     voices: Sequence[Timbre] | None = None,
     pinned: Mapping[str, Voice] | None = None,
+    avoid: Mapping[str, Collection[str]] | None = None,
 ) -> Casting:
-    """A distinct voice for every speaking character, leads first; ``pinned`` voices (from ``[cast]``) are kept."""
+    """A distinct voice for every speaking character, leads first; ``pinned`` voices (from ``[cast]``) are kept.
+
+    ``avoid`` maps a character to voice labels (``engine:name``) people rejected for them: casting passes those
+    over while any other voice is left.
+    """
     available = tuple(voices) if voices is not None else repertoire()
     pinned = dict(pinned or {})
     speaking = roles(script)
@@ -257,6 +262,15 @@ def cast(
         voice = _audition(role, available, taken)
         taken.append(voice)
         members[role.name] = CastMember(role, voice)
+    # Recast afterwards, not during, so that sending one character's voice back changes no one else's.
+    for name, refused in (avoid or {}).items():
+        member = members.get(name)
+        if member is None or member.pinned or member.voice.label not in refused:
+            continue
+        others = [m.voice for m in members.values() if m.role.name != name]
+        allowed = [t for t in available if t.label not in refused]
+        if allowed:
+            members[name] = CastMember(member.role, _audition(member.role, allowed, others))
     leads = sorted(members.values(), key=lambda m: (-m.role.words, order[m.role.name]))
     return Casting(tuple(leads))
 

@@ -5,7 +5,17 @@ transaction as its provenance row; reviews, consents and the run history live in
 the same catalog. See :class:`Store`.
 """
 
-from clapboard.store.catalog import Collection, Provenance, ReviewVerdict, RunRecord, RunStatus, Store, Take, now
+from clapboard.store.catalog import (
+    Collection,
+    Provenance,
+    Review,
+    ReviewVerdict,
+    RunRecord,
+    RunStatus,
+    Store,
+    Take,
+    now,
+)
 from clapboard.store.schema import SCHEMA_VERSION, migrate
 from clapboard.store.vault import Vault, digest
 
@@ -13,6 +23,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Collection",
     "Provenance",
+    "Review",
     "ReviewVerdict",
     "RunRecord",
     "RunStatus",

@@ -81,6 +81,21 @@ class Take:
 
 
 @dataclass(frozen=True)
+class Review:
+    """One person's verdict on a take, with their note; ``replacement`` is the blob of their own file."""
+
+    id: int
+    key: str
+    name: str
+    slate: str
+    verdict: ReviewVerdict
+    note: str
+    reviewer: str
+    at: str
+    replacement: str | None = None
+
+
+@dataclass(frozen=True)
 class RunRecord:
     """One ``make`` as the history shows it."""
 
@@ -321,6 +336,28 @@ class Store:
                 if found is not None:
                     pinned[name] = found
         return pinned
+
+    def reviews(self, *, key: str | None = None, learned: bool = False) -> list[Review]:
+        """Every verdict in the order given, or those on take ``key``; ``learned``: only those since the last reset
+        of preferences (what the planner may still learn from)."""
+        sql = "SELECT id, key, name, slate, verdict, note, reviewer, at, replacement FROM reviews WHERE 1 = 1"
+        params: list[object] = []
+        if key is not None:
+            sql += " AND key = ?"
+            params.append(key)
+        if learned:
+            sql += " AND id > (SELECT COALESCE(MAX(after), 0) FROM preference_resets)"
+        return [Review(*row) for row in self._query(sql + " ORDER BY id", params)]
+
+    def reset_preferences(self, reviewer: str) -> int:
+        """Forget what the reviews so far taught the planner (the verdicts, pins and notes themselves stay);
+        returns how many reviews are set aside."""
+        with self._transaction() as db:
+            last = db.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()[0]
+            before = db.execute("SELECT COALESCE(MAX(after), 0) FROM preference_resets").fetchone()[0]
+            aside = db.execute("SELECT COUNT(*) FROM reviews WHERE id > ? AND id <= ?", (before, last)).fetchone()[0]
+            db.execute("INSERT INTO preference_resets (after, reviewer, at) VALUES (?, ?, ?)", (last, reviewer, now()))
+        return int(aside)
 
     # Runs -------------------------------------------------------------------------------------------
 

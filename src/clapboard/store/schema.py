@@ -99,6 +99,15 @@ MIGRATIONS: tuple[str, ...] = (
         error       TEXT
     );
     """,
+    """
+    -- "Forget what you learned": preferences read only the reviews after the last reset.
+    CREATE TABLE preference_resets (
+        id        INTEGER PRIMARY KEY,
+        after     INTEGER NOT NULL,
+        reviewer  TEXT NOT NULL,
+        at        TEXT NOT NULL
+    );
+    """,
 )
 
 #: The version a catalog has after every migration here has run.

@@ -307,6 +307,7 @@ def _routes(app: FastAPI, studio: _Studio) -> None:
             standing=standing,
             panel=panel,
             verdicts=VERDICTS,
+            reviews=studio.store.reviews(key=found.take.key),
             replaceable=found.take.provenance.kind in ("speech", "scene-frames"),
             media=_media_kind(found.take),
         )
@@ -430,6 +431,20 @@ def _routes(app: FastAPI, studio: _Studio) -> None:
         return Response(screening.chapters_vtt(room.chapters), media_type="text/vtt; charset=utf-8")
 
     # --- the script -------------------------------------------------------------------------------
+
+    # --- preferences: what the reviews taught the planner ---------------------------------------------
+
+    @app.get("/preferences")
+    def preferences_page(request: Request, said: str = "") -> Response:
+        learned = production.learned(studio.store)
+        return studio.page(request, "preferences.html", learned=learned, said=said == "reset")
+
+    @app.post("/preferences/reset")
+    async def preferences_reset(request: Request) -> Response:
+        await _form(request)  # the door checked its CSRF token; nothing else in it is read
+        await anyio.to_thread.run_sync(lambda: production.reset_preferences(studio.project, studio.reviewer))
+        studio.changed()
+        return RedirectResponse("/preferences?said=reset", status_code=303)
 
     @app.get("/script")
     def script_page(request: Request) -> Response:

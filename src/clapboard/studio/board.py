@@ -77,6 +77,8 @@ class SceneRow:
     frames: Take | None
     standing: Standing | None
     cards: tuple[Card, ...]
+    #: The scene's music cue, to hear and to review like any take.
+    cue: Take | None = None
 
     @property
     def anchor(self) -> str:
@@ -121,7 +123,8 @@ def read_board(store: Store) -> Board:
         members = _members(store, frames)
         cards = tuple(_card(shot, step, latest, members) for shot in scene.get("shots", []))
         standing = standing_of(frames, pins, rejections) if frames is not None else None
-        rows.append(SceneRow(str(scene["number"]), scene.get("heading", ""), step, frames, standing, cards))
+        cue = latest.get(f"{step}/cue")
+        rows.append(SceneRow(str(scene["number"]), scene.get("heading", ""), step, frames, standing, cards, cue))
     return Board(listing.get("title", ""), tuple(rows))
 
 
