@@ -71,14 +71,19 @@ def test_the_template_documents_every_setting_with_its_default() -> None:
     names = {f.name for f in fields(Settings)} - {"backends", "direction", "sign", "certificate", "key"}
     sections = {"title": "project", "script": "project", "out": "project"}
     # [cast] is shown commented out, as it has no default
-    direction = {f.name for f in fields(Direction)} - {"cast", "consented"}  # consent comes from the registry
+    # Consent comes from the registry; preferences, approvers and human-made parts from the store's reviews.
+    from_store = {"consented", "preferences", "approvers", "human_made"}
+    trust = {"watermark", "disclosure_card", "credits_card"}
+    direction = {f.name for f in fields(Direction)} - {"cast"} - from_store
+    audits = {n for n in direction if n.startswith("audit_")}
     tables = {"loudness": "sound", "true_peak": "sound", "languages": "release", "glossary": "release"}
     assert documented == (
         {f"{sections.get(n, 'run')}.{n}" for n in names}
         | {f"backends.{c}" for c in CAPABILITIES}
-        | {f"{tables.get(n, 'picture')}.{n}" for n in direction - {"watermark", "audit_voice_sex", "audit_min_share"}}
-        | {"audit.voice_sex", "audit.min_share"}
-        | {"trust.sign", "trust.certificate", "trust.key", "trust.watermark"}
+        | {f"{tables.get(n, 'picture')}.{n}" for n in direction - audits - trust}
+        | {f"audit.{n.removeprefix('audit_')}" for n in audits}
+        | {"trust.sign", "trust.certificate", "trust.key"}
+        | {f"trust.{n}" for n in trust}
     )
     lines = TEMPLATE.splitlines()
     for above, line in itertools.pairwise(lines):
@@ -116,6 +121,30 @@ def test_backends_take_a_name_or_a_table_with_a_model_file(tmp_path: Path) -> No
 def test_run_settings_are_read(tmp_path: Path) -> None:
     settings = _settings(tmp_path, '[run]\nexecutor = "ray"\njobs = 6\nray_address = "ray://head:10001"\n')
     assert (settings.executor, settings.jobs, settings.ray_address) == ("ray", 6, "ray://head:10001")
+
+
+def test_the_audit_rules_are_read(tmp_path: Path) -> None:
+    text = "[audit]\nvoice_sex = false\nmin_share = 0.3\nmin_described_share = 0.25\nappearance_gap = 2\n"
+    direction = _settings(tmp_path, text).direction
+    assert (direction.audit_voice_sex, direction.audit_min_share) == (False, 0.3)
+    assert (direction.audit_min_described_share, direction.audit_appearance_gap) == (0.25, 2.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[audit]\nmin_described_share = 1.5\n", "audit.min_described_share must be a number from 0 to 1, not 1.5"),
+        ('[audit]\nmin_described_share = "half"\n', "audit.min_described_share must be a number"),
+        ("[audit]\nappearance_gap = 0.5\n", r"audit.appearance_gap must be 0 \(off\) or a ratio of 1 or more"),
+        ("[audit]\nappearance_gap = true\n", "audit.appearance_gap must be a number from 0 to 100"),
+        ("[audit]\nappearance = 2\n", "audit.appearance is not a setting"),
+    ],
+)
+def test_a_wrong_audit_rule_is_one_line_naming_the_key(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ProjectError, match=message) as caught:
+        _settings(tmp_path, text)
+    assert "\n" not in str(caught.value)
+    assert str(caught.value).startswith(str(tmp_path / CONFIG_NAME))
 
 
 @pytest.mark.parametrize(

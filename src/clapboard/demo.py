@@ -50,8 +50,9 @@ def run(sample: Path = SAMPLE, out: Path = OUT, console: Console | None = None) 
     folder = out / "film"
     if not (folder / CONFIG_NAME).exists():
         made = new_project(folder, sample)
-        settings = made.config_path.read_text(encoding="utf-8")
-        made.config_path.write_text(settings.replace("languages = []", 'languages = ["es", "ca"]'), encoding="utf-8")
+        settings = made.config_path.read_text(encoding="utf-8").replace("languages = []", 'languages = ["es", "ca"]')
+        settings = settings.replace("disclosure_card = false", "disclosure_card = true")
+        made.config_path.write_text(settings, encoding="utf-8")
     project = Project.open(folder)
     shutil.copyfile(sample, project.script_path)
     report = make(project, progress=console.is_terminal, console=console)

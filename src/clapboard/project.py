@@ -125,12 +125,22 @@ certificate = ""
 key = ""
 # An invisible watermark in every generated frame, naming the take it came from (`clapboard verify`).
 watermark = true
+# A card before the film saying it was made with AI assistance, and by which kinds of tools.
+disclosure_card = false
+# An end card: who wrote and approved the film, and per department what people and which models made.
+credits_card = true
 
 [audit]
 # Flag a character voiced by a voice of the other sex than the script describes them (audit.md).
 voice_sex = true
 # Flag a sex whose share of the dialogue words is below this fraction, such as 0.3 (0: never).
 min_share = 0.0
+# Flag a sex whose share of the characters the script describes, or of the speaking roles, is below this
+# fraction, such as 0.3 (0: never).
+min_described_share = 0.0
+# Flag one sex's descriptions using words for looks (pretty, slim, handsome...) more than this many times as
+# often, per character, as the other's, such as 2.0 (0: never).
+appearance_gap = 0.0
 
 # [cast]
 # Pin a character's voice (the report's casting table lists who has which); the rest are cast for you:
@@ -245,12 +255,16 @@ def read_settings(path: Path) -> Settings:
         raise ProjectError(f"{path}: cannot be read ({exc})") from None
     check = _Checker(path)
     check.keys(doc, "", {"project", "run", "backends", "picture", "sound", "release", "trust", "audit", "cast"})
-    audit = check.table(doc, "audit", {"voice_sex", "min_share"})
+    audit = check.table(doc, "audit", {"voice_sex", "min_share", "min_described_share", "appearance_gap"})
     if not isinstance(audit.get("voice_sex", True), bool):
         check.fail("audit.voice_sex", f"must be true or false, not {audit['voice_sex']!r}")
     floor = check.number(audit, "audit.min_share", 0.0, low=0.0, high=1.0)
-    trust = check.table(doc, "trust", {"sign", "certificate", "key", "watermark"})
-    for switch in ("sign", "watermark"):
+    described_floor = check.number(audit, "audit.min_described_share", 0.0, low=0.0, high=1.0)
+    gap = check.number(audit, "audit.appearance_gap", 0.0, low=0.0, high=100.0)
+    if 0 < gap < 1:
+        check.fail("audit.appearance_gap", f"must be 0 (off) or a ratio of 1 or more, such as 2.0, not {gap:g}")
+    trust = check.table(doc, "trust", {"sign", "certificate", "key", "watermark", "disclosure_card", "credits_card"})
+    for switch in ("sign", "watermark", "disclosure_card", "credits_card"):
         if not isinstance(trust.get(switch, True), bool):
             check.fail(f"trust.{switch}", f"must be true or false, not {trust[switch]!r}")
     files = {}
@@ -279,8 +293,12 @@ def read_settings(path: Path) -> Settings:
         direction=replace(
             _direction(check, doc, path),
             watermark=trust.get("watermark", True),
+            disclosure_card=trust.get("disclosure_card", Direction.disclosure_card),
+            credits_card=trust.get("credits_card", Direction.credits_card),
             audit_voice_sex=audit.get("voice_sex", True),
             audit_min_share=floor,
+            audit_min_described_share=described_floor,
+            audit_appearance_gap=gap,
         ),
         sign=trust.get("sign", True),
         certificate=files["certificate"],

@@ -163,10 +163,16 @@ def test_the_film_matches_its_timeline_to_the_frame(made: Made) -> None:
     (audio,) = info.of_kind("audio")
     assert (video.codec, audio.codec, audio.language) == ("h264", "aac", "eng")
     cut = otio.adapters.read_from_file(str(made.project.out_path / "cut.otio"))
-    title = 4.0  # the title card, which the cut leaves out
-    expected = cut.video_tracks()[0].duration().to_seconds() + title
+    expected = cut.video_tracks()[0].duration().to_seconds()
     assert abs(video.seconds - expected) <= 1 / 24 + 1e-6
-    assert [c.title for c in info.chapters][:2] == ["Titles", "1. INT. DINER - NIGHT"]
+    # The title card and the credits stand in the cut as gaps of their length; scene 1 starts after the title.
+    gaps = [item for item in cut.video_tracks()[0] if isinstance(item, otio.schema.Gap)]
+    assert [(g.name, g.duration().to_seconds()) for g in gaps] == [("Titles", 4.0), ("Credits", 8.0)]
+    assert cut.tracks.markers[0].marked_range.start_time.to_seconds() == 4.0
+    names = [c.title for c in info.chapters]
+    assert names[:2] == ["Titles", "1. INT. DINER - NIGHT"] and names[-1] == "Credits"
+    credits = info.chapters[-1]
+    assert abs((credits.end - credits.start) - 8.0) <= 1 / 24 + 1e-6
 
 
 def test_the_cut_has_a_clip_per_shot_and_the_edl_reads_back(made: Made) -> None:

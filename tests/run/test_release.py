@@ -13,6 +13,7 @@ import soundfile
 from typer.testing import CliRunner
 
 from clapboard.cli import app
+from clapboard.media.ffmpeg import ffmpeg
 from clapboard.media.probe import probe
 from clapboard.project import Project, new_project
 from clapboard.run import make, replace_take
@@ -53,7 +54,13 @@ title_card = false
 
 [release]
 languages = ["es", "ca"]
+
+[trust]
+disclosure_card = true
 """
+
+#: The disclosure card before the first scene (there is no title card here).
+OPENING = 5.0
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +107,30 @@ def test_the_film_carries_a_tagged_sound_and_subtitle_stream_per_language(releas
         assert [s.language for s in info.of_kind("subtitle")] == ["eng", "spa", "cat"], name
 
 
+def test_the_film_opens_on_the_ai_disclosure_and_ends_on_the_credits(released: Project, tmp_path: Path) -> None:
+    info = probe(released.out_path / "film.mp4")
+    names = [c.title for c in info.chapters]
+    assert names[0] == "Disclosure" and names[1].startswith("1. ") and names[-1] == "Credits"
+    assert abs(info.chapters[0].end - OPENING) <= 1 / 24 + 1e-6
+    with released.open_store() as store:
+        latest = store.latest()
+        disclosure = latest["disclosure/reel"].provenance.prompt or ""
+        credits = latest["credits/reel"].provenance.prompt or ""
+    assert disclosure.startswith("This film was made with AI assistance.")
+    assert "pocketsphinx (localization)" in disclosure  # a trained acoustic model times the subtitles
+    for backend in ("sketch", "espeak-ng", "fluidsynth", "apertium", "pocketsphinx"):
+        assert backend in credits, backend
+    assert "Art: sketch (program" in credits
+    # Every sound track waits out the card: silence, then the film's sound.
+    audio = tmp_path / "opening.wav"
+    ffmpeg("-i", released.out_path / "film.mp4", "-map", "0:a:1", "-t", "9", audio, concerning=audio)
+    samples, rate = soundfile.read(audio, always_2d=True)
+    assert np.abs(samples[: int((OPENING - 0.2) * rate)]).max() < 1e-3
+    assert np.abs(samples[int(OPENING * rate) :]).max() > 1e-2
+    cue = pysubs2.load(str(released.out_path / "subtitles" / "es.srt"))[0]
+    assert cue.start / 1000 >= OPENING
+
+
 def test_the_dubbing_report_lists_every_line_and_its_fit(released: Project) -> None:
     report = (released.out_path / "dub" / "es" / "dubbing.md").read_text(encoding="utf-8")
     rows = [row for row in report.splitlines() if row.startswith("| ") and row[2].isdigit()]
@@ -130,4 +161,4 @@ def test_a_recording_a_person_replaced_is_aligned_to_its_words(released: Project
     assert cue.plaintext == "You are late again."
     # The word itself begins where the original take's sound does, after its own short lead-in.
     onset = np.argmax(np.abs(samples) > 0.05 * np.abs(samples).max()) / rate
-    assert abs(cue.start / 1000 - (start + late + onset)) <= 0.15
+    assert abs(cue.start / 1000 - (OPENING + start + late + onset)) <= 0.15

@@ -236,15 +236,51 @@ def title_card(
     transition: Transition = CUT,
     ending: Transition = CUT,
 ) -> Panel:
-    """A panel of white words centred on black, for titles and intertitles, drawn at the format's picture size."""
+    """A panel of white words centred on black, for titles, intertitles and credits, at the format's picture size.
+
+    Lines wider than nine tenths of the picture are broken between words, and long text (a credits card)
+    is set smaller until it fits.
+    """
     _, _, width, height = fmt.picture
     image = Image.new("RGB", (width, height), "black")
     draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=max(height // 12, 10))
-    draw.multiline_text((width / 2, height / 2), text, font=font, fill="white", anchor="mm", align="center")
+    size = max(height // 12, 10)
+    smallest = min(size, max(height // 40, 8))
+    while True:
+        font = ImageFont.load_default(size=size)
+        laid = _wrapped(draw, text, font, width * 0.9)
+        if size <= smallest or _fits(draw, laid, font, width, height):
+            break
+        size = max(int(size * 0.9), smallest)
+    draw.multiline_text((width / 2, height / 2), laid, font=font, fill="white", anchor="mm", align="center")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return Panel(buffer.getvalue(), seconds, transition=transition, ending=ending, scene=scene, shot=shot, size="title")
+
+
+def _fits(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.ImageFont | ImageFont.FreeTypeFont, w: int, h: int
+) -> bool:
+    left, top, right, bottom = draw.multiline_textbbox((0, 0), text, font=font, align="center")
+    return right - left <= 0.9 * w and bottom - top <= 0.9 * h
+
+
+def _wrapped(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.ImageFont | ImageFont.FreeTypeFont, room: float
+) -> str:
+    """``text`` with each line broken between words so that no line is wider than ``room`` pixels."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        current = ""
+        for word in line.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if current and draw.textlength(candidate, font=font) > room:
+                lines.append(current)
+                current = word
+            else:
+                current = candidate
+        lines.append(current)
+    return "\n".join(lines)
 
 
 def _even(value: Fraction | float) -> int:

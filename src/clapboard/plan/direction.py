@@ -50,9 +50,21 @@ class Direction:
     #: of the dialogue words below this floor (0: never).
     audit_voice_sex: bool = True
     audit_min_share: float = 0.0
+    #: And in how the script describes its characters: a sex's share of the described characters or of the
+    #: speaking roles below this floor, and one sex's descriptions using appearance words more than this many
+    #: times as often as the other's (0: never, for both).
+    audit_min_described_share: float = 0.0
+    audit_appearance_gap: float = 0.0
     #: The people whose consent to a voice clone holds now (from the consent registry, not clapboard.toml):
     #: a pinned voice with another person's likeness is recast, so revoking consent remakes their lines.
     consented: frozenset[str] = frozenset()
+    #: Cards the film opens and ends with: AI disclosure (before the title) and credits.
+    disclosure_card: bool = False
+    credits_card: bool = True
+    #: People who approved takes, and (step kind, person) for each kind of part a person made themselves
+    #: (from the store's reviews, not clapboard.toml): the credits card names them.
+    approvers: tuple[str, ...] = ()
+    human_made: tuple[tuple[str, str], ...] = ()
     #: What the project's reviews taught the planner (from the store, not clapboard.toml).
     preferences: Preferences = field(default_factory=Preferences)
 

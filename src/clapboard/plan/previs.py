@@ -41,8 +41,12 @@ if TYPE_CHECKING:
 
 #: Frames a dissolve and a fade take at the film's rate, in seconds.
 DISSOLVE_SECONDS, FADE_SECONDS = 0.5, 0.75
-#: Seconds the title card holds.
+#: Seconds the title card, the disclosure card and the credits card hold.
 TITLE_SECONDS = 4.0
+DISCLOSURE_SECONDS = 5.0
+CREDITS_SECONDS = 8.0
+#: The stages whose steps' backends the disclosure and credits cards name.
+_MAKERS = ("script", "shots", "frames", "voices", "score", "subtitles", "localize")
 #: How a shot's camera move plays over its frame.
 MOVES = {"pan": "pan right", "tilt": "tilt up", "dolly in": "push in", "dolly out": "pull out"}
 
@@ -314,7 +318,7 @@ def _first_heading(script: Screenplay) -> int:
     return next((i for i, el in enumerate(script.elements) if isinstance(el, SceneHeading)), len(script.elements))
 
 
-@stage("previs", consumes=("script", "shots", "frames", "timing", "mix", "subtitles", "localize"))
+@stage("previs", consumes=("script", "shots", "frames", "voices", "timing", "score", "mix", "subtitles", "localize"))
 def plan_previs(plan: Planner, script: Screenplay) -> None:
     """A reel per scene, the film with its sound, the cut files and the printed board."""
     frames = {s.name: s for s in plan.steps_of("frames")}
@@ -325,13 +329,23 @@ def plan_previs(plan: Planner, script: Screenplay) -> None:
     picture = plan.direction.picture
     scenes = plan.steps_of("script")
     reels = []
+    cards: list[str] = []  # chapter names of the cards before the first scene
+    held: list[list[Any]] = []  # each card's name and seconds, in film order (the cut holds them as gaps)
     title = " ".join(plain(script.title).split()) if script.title else ""
+    authors = [
+        " ".join(plain(v).split()) for f in script.title_page.fields if f.key.lower() == "author" for v in f.values
+    ]
+    makers = _makers(plan)
+    if plan.direction.disclosure_card:
+        params = {"card": "disclosure", "makers": makers, "seconds": DISCLOSURE_SECONDS, "picture": picture}
+        reels.append(plan.add("card-reel", "disclosure/reel", params=params))
+        cards.append("Disclosure")
+        held.append(["Disclosure", DISCLOSURE_SECONDS])
     if plan.direction.title_card and title:
-        credit = [
-            " ".join(plain(v).split()) for f in script.title_page.fields if f.key.lower() == "author" for v in f.values
-        ]
-        text = title + (f"\n\nwritten by {', '.join(credit)}" if credit else "")
+        text = title + (f"\n\nwritten by {', '.join(authors)}" if authors else "")
         reels.append(plan.add("title-reel", "title/reel", params={"text": text, "picture": picture}))
+        cards.append("Titles")
+        held.append(["Titles", TITLE_SECONDS])
     previous = None
     for step, scene, edge in zip(scenes, script.scenes, edges(script), strict=True):
         scene_frames = frames[f"{step.name}/frames"]
@@ -347,6 +361,20 @@ def plan_previs(plan: Planner, script: Screenplay) -> None:
             )
         )
         previous = scene_frames
+    if plan.direction.credits_card:
+        d = plan.direction
+        credits = {
+            "card": "credits",
+            "title": title,
+            "authors": authors,
+            "approvers": list(d.approvers),
+            "human_made": [list(pair) for pair in d.human_made],
+            "makers": makers,
+            "seconds": CREDITS_SECONDS,
+            "picture": picture,
+        }
+        reels.append(plan.add("card-reel", "credits/reel", params=credits))
+        held.append(["Credits", CREDITS_SECONDS])
     scene_timings = [timings[f"{s.name}/timing"] for s in scenes]
     headings = [s.heading.text for s in script.scenes]
     numbers = [s.number for s in script.scenes]
@@ -354,7 +382,8 @@ def plan_previs(plan: Planner, script: Screenplay) -> None:
     dubs = [s for s in plan.steps_of("localize") if s.kind == "dub-mix"]
     tracks = {
         "reels": len(reels),
-        "title": bool(len(reels) - len(scenes)),
+        "cards": cards,
+        "credits": plan.direction.credits_card,
         "sound": mix is not None,
         "dubs": [s.params["language"] for s in dubs],
         "subtitles": [s.params["language"] for s in subtitles],
@@ -379,7 +408,13 @@ def plan_previs(plan: Planner, script: Screenplay) -> None:
         "cut",
         "cut",
         inputs=[*shot_lists, *scene_timings, *scene_frames],
-        params={**common, "folders": [_file_name(n) for n in numbers], "sound": mix is not None},
+        params={
+            **common,
+            "folders": [_file_name(n) for n in numbers],
+            "sound": mix is not None,
+            "opening": held[: len(cards)],
+            "closing": held[len(cards) :],
+        },
         export="cut.otio",
     )
     plan.add("cut-file", "cut/edl", inputs=[cut], params={"adapter": "cmx_3600"}, export="cut.edl")
@@ -391,6 +426,14 @@ def plan_previs(plan: Planner, script: Screenplay) -> None:
         params=common,
         export="storyboard.pdf",
     )
+
+
+def _makers(plan: Planner) -> list[list[str]]:
+    """Each (step kind, backend) pair behind the film's parts, sorted: what the cards disclose and credit."""
+    found = {
+        (step.kind, step.backend.name) for stage in _MAKERS for step in plan.steps_of(stage) if step.backend is not None
+    }
+    return [list(pair) for pair in sorted(found)]
 
 
 def _workshop(job: Job) -> tuple[Path, tempfile.TemporaryDirectory[str] | None]:
@@ -414,6 +457,31 @@ def make_title_reel(job: Job) -> bytes:
     folder, scratch = _workshop(job)
     try:
         return render([card], fmt, folder, workers=1).segments[0].path.read_bytes()
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+
+
+@kind("card-reel")
+def make_card_reel(job: Job) -> Output:
+    """A card of words (the AI disclosure before the film, or the credits after it), faded in and out."""
+    from clapboard.media import Transition as Cut
+    from clapboard.media import render, title_card
+    from clapboard.trust.credits import credits_card, disclosure_card
+
+    p = job.params
+    makers = [(kind, backend) for kind, backend in p["makers"]]
+    if p["card"] == "disclosure":
+        text = disclosure_card(makers)
+    else:
+        people = [(kind, person) for kind, person in p["human_made"]]
+        text = credits_card(p["title"], p["authors"], p["approvers"], people, makers)
+    fmt = picture_format(p["picture"])
+    fade = fmt.frames(FADE_SECONDS)
+    card = title_card(text, fmt, p["seconds"], transition=Cut.fade_in(fade), ending=Cut.fade_out(fade), shot=p["card"])
+    folder, scratch = _workshop(job)
+    try:
+        return Output(render([card], fmt, folder, workers=1).segments[0].path.read_bytes(), prompt=text)
     finally:
         if scratch is not None:
             scratch.cleanup()
@@ -504,20 +572,21 @@ def make_film(job: Job) -> bytes:
         segments = []
         chapters = []
         at = 0
-        for i, data in enumerate(reels):
+        names = [*job.params["cards"], *chapters_titles, *(["Credits"] if job.params["credits"] else [])]
+        for i, (data, title) in enumerate(zip(reels, names, strict=True)):
             path = folder / f"reel-{i:04d}.mp4"
             path.write_bytes(data)
             frames = probe(path).of_kind("video")[0].frames or 0
             segments.append(Segment(i, path.stem, "", path, frames, False))
-            scene = i - (1 if job.params["title"] else 0)
-            title = chapters_titles[scene] if scene >= 0 else "Titles"
             chapters.append(Chapter(title, at, at + frames))
             at += frames
+        leading = len(job.params["cards"])
+        cards = segments[:leading] + (segments[-1:] if job.params["credits"] else [])
         expected = sum(t["frames"] for t in timings)
-        drawn = at - (segments[0].frames if job.params["title"] else 0)
+        drawn = at - sum(s.frames for s in cards)
         if drawn != expected:
             raise PlanError(f"the scene reels hold {drawn} frames where the timings give {expected}")
-        audio, subtitles = _tracks(job, folder, segments[0].frames / fmt.rate if job.params["title"] else 0)
+        audio, subtitles = _tracks(job, folder, sum(s.frames for s in segments[:leading]) / fmt.rate)
         out = assemble(
             Reel(tuple(segments), fmt, H264), folder / "film.mp4", audio=audio, chapters=chapters, subtitles=subtitles
         )
@@ -573,7 +642,7 @@ def make_film_mkv(job: Job) -> bytes:
 
 
 def _delayed(wav: bytes, seconds: Any) -> bytes:
-    """``wav`` with ``seconds`` of silence before it (the title card plays over none of the mix)."""
+    """``wav`` with ``seconds`` of silence before it (the opening cards play over none of the mix)."""
     import io
 
     import numpy as np
@@ -612,11 +681,26 @@ def make_cut(job: Job) -> bytes:
         clip.media_reference = otio.schema.ExternalReference(
             target_url=f"frames/{folders[panel.scene]}/{panel.shot}.png", available_range=clip.source_range
         )
+    picture = cut.video_tracks()[0]
+    length = picture.duration()
+    rate = length.rate
+    # The cards the film opens and ends with stand in the cut as named gaps, so it runs as long as film.mp4.
+    opening = [otio.schema.Gap(name=name, duration=_rational(seconds, rate)) for name, seconds in job.params["opening"]]
+    ahead = sum((gap.duration().value for gap in opening), 0.0)
+    for gap in reversed(opening):
+        picture.insert(0, gap)
+    for name, seconds in job.params["closing"]:
+        picture.append(otio.schema.Gap(name=name, duration=_rational(seconds, rate)))
+    for marker in cut.tracks.markers:
+        start = marker.marked_range.start_time
+        later = otio.opentime.RationalTime(start.value_rescaled_to(rate) + ahead, rate)
+        marker.marked_range = otio.opentime.TimeRange(later, marker.marked_range.duration)
     if job.params["sound"]:
-        length = cut.video_tracks()[0].duration()
-        whole = otio.opentime.TimeRange(otio.opentime.RationalTime(0, length.rate), length)
+        whole = otio.opentime.TimeRange(otio.opentime.RationalTime(0, rate), length)
         for name in ("dialogue", "music"):
             track = otio.schema.Track(name=name.title(), kind=otio.schema.TrackKind.Audio)
+            if ahead:
+                track.append(otio.schema.Gap(duration=otio.opentime.RationalTime(ahead, rate)))
             clip = otio.schema.Clip(
                 name=name,
                 media_reference=otio.schema.ExternalReference(target_url=f"stems/{name}.wav", available_range=whole),
@@ -625,6 +709,13 @@ def make_cut(job: Job) -> bytes:
             track.append(clip)
             cut.tracks.append(track)
     return otio.adapters.write_to_string(cut, "otio_json").encode()
+
+
+def _rational(seconds: float, rate: float) -> Any:
+    """``seconds`` on the timeline's frame grid, as OpenTimelineIO counts time."""
+    import opentimelineio as otio
+
+    return otio.opentime.RationalTime(round(seconds * rate), rate)
 
 
 @kind("cut-file")

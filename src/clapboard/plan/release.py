@@ -57,11 +57,14 @@ def iso_639_2(language: str) -> str:
         raise ClapboardError(f"language {language!r} is not one Clapboard can tag; known: {known}") from None
 
 
-def title_seconds(plan: Planner, script: Screenplay) -> float:
-    """How long the title card holds before the first scene (0 without one)."""
-    from clapboard.plan.previs import TITLE_SECONDS
+def lead_seconds(plan: Planner, script: Screenplay) -> float:
+    """How long the film's opening cards (the AI disclosure, the title) hold before the first scene."""
+    from clapboard.plan.previs import DISCLOSURE_SECONDS, TITLE_SECONDS
 
-    return TITLE_SECONDS if plan.direction.title_card and script.title and plan.can_serve("image") else 0.0
+    if not plan.can_serve("image"):
+        return 0.0  # no frames, no film: the subtitles go with the mix alone
+    title = TITLE_SECONDS if plan.direction.title_card and script.title else 0.0
+    return title + (DISCLOSURE_SECONDS if plan.direction.disclosure_card else 0.0)
 
 
 # --- source-language subtitles ----------------------------------------------------
@@ -73,7 +76,7 @@ def plan_subtitles(plan: Planner, script: Screenplay) -> None:
     timings = plan.steps_of("timing")
     if not timings or not any(True for _ in script.dialogues):
         return
-    params = {"language": SOURCE, "offset": title_seconds(plan, script), **_frame(plan)}
+    params = {"language": SOURCE, "offset": lead_seconds(plan, script), **_frame(plan)}
     takes = [s for s in plan.steps_of("voices") if s.kind == "speech"] if plan.can_serve("align") else []
     if takes:
         # Each recording aligned to its words: cues start on the first word heard, not on the take's first sample,
@@ -259,7 +262,7 @@ def plan_localize(plan: Planner, script: Screenplay) -> None:
             "subtitles",
             f"subtitles/{code}",
             inputs=[*timings, *translations],
-            params={"language": code, "offset": title_seconds(plan, script), "scenes": len(timings), **_frame(plan)},
+            params={"language": code, "offset": lead_seconds(plan, script), "scenes": len(timings), **_frame(plan)},
             export="subtitles/",
         )
         if dubbed_by is None:

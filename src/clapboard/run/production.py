@@ -76,8 +76,20 @@ def plan_project(project: Project, store: Store) -> Plan:
     pins = {name: step_of(take) for name, take in store.pins().items()}
     registry = ConsentRegistry(store.root)
     consented = frozenset(r.person for r in registry.list() if registry.check(r.person, "voice-clone"))
-    direction = replace(project.settings.direction, consented=consented, preferences=learned(store))
+    direction = replace(project.settings.direction, consented=consented, preferences=learned(store), **_people(store))
     return build_plan(script, backends=backend_for, rejections=store.rejections(), pins=pins, direction=direction)
+
+
+def _people(store: Store) -> dict[str, tuple]:
+    """Who approved takes, and what kinds of part people made themselves, as the credits card names them."""
+    reviews = store.reviews()
+    approvers = sorted({r.reviewer for r in reviews if r.verdict in ("accept", "pin", "replace")})
+    made: set[tuple[str, str]] = set()
+    for r in reviews:
+        take = store.take(r.key) if r.verdict == "replace" else None
+        if take is not None:
+            made.add((take.provenance.kind, r.reviewer))
+    return {"approvers": tuple(approvers), "human_made": tuple(sorted(made))}
 
 
 #: Verdicts that are votes for a take, and against one (a replacement votes against the machine's take).

@@ -8,7 +8,7 @@ approvals, as the store keeps them) into ``out/credits.md``.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,75 @@ def department(kind: str) -> str:
         if any(word in kind for word in words):
             return name
     return "Other"
+
+
+def disclosure_card(makers: Iterable[tuple[str, str]]) -> str:
+    """The words of the card before the film: which parts trained models made and which programs made.
+
+    ``makers`` are (step kind, backend) pairs, as the film's plan has them.
+    """
+    models, programs = _makers_by_kind(makers)
+    if models:
+        lines = ["This film was made with AI assistance.", "", "Trained models: " + _listed(models)]
+    else:
+        lines = ["This film was made with generative programs;", "no trained AI model made any part of it.", ""]
+    if programs:
+        lines.append("Programs: " + _listed(programs))
+    lines += ["", "Each file's Content Credentials tell which part came from where."]
+    return "\n".join(lines)
+
+
+def credits_card(
+    title: str,
+    authors: Sequence[str],
+    approvers: Sequence[str],
+    human_made: Iterable[tuple[str, str]],
+    makers: Iterable[tuple[str, str]],
+) -> str:
+    """The words of the end card: writers and approvers, then per department who or what made its parts.
+
+    ``human_made`` are (step kind, person) pairs for parts people made themselves; ``makers`` (step kind,
+    backend) pairs, each backend named with its engine and licence.
+    """
+    lines = [title.upper() if title else "CREDITS", ""]
+    if authors:
+        lines.append("Written by " + ", ".join(authors))
+    if approvers:
+        lines.append("Reviewed and approved by " + ", ".join(approvers))
+    people: dict[str, set[str]] = {}
+    for kind, person in human_made:
+        people.setdefault(department(kind), set()).add(person)
+    tools: dict[str, set[str]] = {}
+    for kind, backend in makers:
+        tools.setdefault(department(kind), set()).add(backend)
+    if len(lines) > 2:
+        lines.append("")
+    for name in DEPARTMENTS:
+        if name not in people and name not in tools:
+            continue
+        parts = []
+        if name in people:
+            parts.append("by " + ", ".join(sorted(people[name])))
+        for backend in sorted(tools.get(name, ())):
+            known = licence_of(backend)
+            kind = "model" if trained(backend) else "program"
+            parts.append(f"{backend} ({kind}: {known.engine})" if known else f"{backend} ({kind})")
+        lines.append(f"{name}: " + "; ".join(parts))
+    lines += ["", "Made with Clapboard"]
+    return "\n".join(lines)
+
+
+def _makers_by_kind(makers: Iterable[tuple[str, str]]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Backends split into trained models and programs, each with the departments it worked in."""
+    models: dict[str, set[str]] = {}
+    programs: dict[str, set[str]] = {}
+    for kind, backend in makers:
+        (models if trained(backend) else programs).setdefault(backend, set()).add(department(kind).lower())
+    return models, programs
+
+
+def _listed(found: dict[str, set[str]]) -> str:
+    return ", ".join(f"{backend} ({' & '.join(sorted(work))})" for backend, work in sorted(found.items()))
 
 
 @dataclass
