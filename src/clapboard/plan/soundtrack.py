@@ -31,6 +31,7 @@ from clapboard.screenplay.emphasis import plain
 from clapboard.screenplay.model import Dialogue, DualDialogue, sides
 from clapboard.sound import casting
 from clapboard.sound.voice import Timbre, UnspeakableLine
+from clapboard.trust.representation import characters
 
 if TYPE_CHECKING:
     from clapboard.plan.plan import Planner
@@ -155,8 +156,17 @@ def plan_voices(plan: Planner, script: Screenplay) -> None:
         }
         for m in cast.members
     ]
-    rules = {"mismatch": plan.direction.audit_voice_sex, "min_share": plan.direction.audit_min_share}
-    plan.add("audit", "audit", params={"members": members, "rules": rules}, export="audit.md")
+    rules = {
+        "mismatch": plan.direction.audit_voice_sex,
+        "min_share": plan.direction.audit_min_share,
+        "min_described_share": plan.direction.audit_min_described_share,
+        "appearance_gap": plan.direction.audit_appearance_gap,
+    }
+    # Each character's introduction is in the params, so rewording how the script describes someone remakes
+    # the audit; the casting and the recordings only move when the sex or age the words tell changes.
+    people = characters(script, {m.role.name: m.role.words for m in cast.members})
+    params = {"members": members, "rules": rules, "descriptions": people}
+    plan.add("audit", "audit", params=params, export="audit.md")
     for step, scene in zip(plan.steps_of("script"), script.scenes, strict=True):
         for speech in speeches(scene, cast):
             engine = speech.readings[0][1].split(":", 1)[0]
@@ -170,12 +180,13 @@ def plan_voices(plan: Planner, script: Screenplay) -> None:
 
 @kind("audit")
 def make_audit(job: Job) -> Output:
-    """``audit.md``: the cast against their voices and the share of the words, with what the project flags."""
+    """``audit.md``: the cast against their voices, the share of the words and how the script describes its
+    characters, with what the project flags."""
     from clapboard.trust.audit import audit, report
 
-    members = job.params["members"]
-    findings = audit(members, **job.params["rules"])
-    return Output(report(members, findings).encode(), prompt=f"{len(findings)} findings")
+    members, people = job.params["members"], job.params["descriptions"]
+    findings = audit(members, people=people, **job.params["rules"])
+    return Output(report(members, findings, people).encode(), prompt=f"{len(findings)} findings")
 
 
 @kind("casting")

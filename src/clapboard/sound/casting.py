@@ -184,7 +184,31 @@ def roles(script: Screenplay) -> tuple[Role, ...]:
 
 def hints(script: Screenplay) -> dict[str, Hint]:
     """Sex and age of each speaking character as the script tells them, with the evidence."""
-    names = script.characters
+    return _hints(script, script.characters)
+
+
+def introductions(script: Screenplay, names: Iterable[str] = ()) -> dict[str, tuple[Hint, str]]:
+    """Each speaking character's hint, and those of ``names`` (characters who never speak), with the sentence of
+    the action that introduces them ("" where none does): the first that names them in capitals, as a screenplay
+    introduces a character, or follows their name with an age in brackets or a description after a comma."""
+    everyone = tuple(dict.fromkeys((*script.characters, *names)))
+    found = _hints(script, everyone)
+    texts = (" ".join(plain(el.text).split()) for el in script.elements if isinstance(el, Action))
+    sentences = [sentence for text in texts for sentence in _SENTENCE.split(text)]
+    introduced: dict[str, tuple[Hint, str]] = {}
+    for name in everyone:
+        pattern = _mention(name)
+        first = (s for s in sentences for m in pattern.finditer(s) if _introduced(m, s[m.end() :]))
+        introduced[name] = (found[name], next(first, ""))
+    return introduced
+
+
+def _introduced(match: re.Match[str], after: str) -> bool:
+    named = match.group(0)
+    return named[0].isupper() and (named.isupper() or re.match(r"\s*(?:\(|,\s*[a-z])", after) is not None)
+
+
+def _hints(script: Screenplay, names: Sequence[str]) -> dict[str, Hint]:
     votes: dict[str, Counter[str]] = {name: Counter() for name in names}
     ages: dict[str, list[tuple[int, str]]] = {name: [] for name in names}
     evidence: dict[str, list[str]] = {name: [] for name in names}

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from clapboard.engine.registry import BackendChoice, find_backend, identify
 from clapboard.errors import BackendUnavailable
 from clapboard.plan.breakdown import scene_data
+from clapboard.plan.direction import Direction
 from clapboard.plan.plan import build_plan
 from clapboard.plan.stages import Stage
 from clapboard.project import Project, ProjectError, new_project
@@ -35,9 +36,12 @@ from clapboard.run.production import step_of
 from clapboard.run.scheduler import default_jobs, run_plan
 from clapboard.screenplay import fountain
 from clapboard.screenplay.formats import decode_text, write_atomic
-from clapboard.screenplay.model import Scene, Screenplay
+from clapboard.screenplay.model import Action, Scene, Screenplay
 from clapboard.screenplay.pagination import paginate
+from clapboard.sound import casting
 from clapboard.store import Store
+from clapboard.trust.audit import audit, report
+from clapboard.trust.representation import characters
 from clapboard.writers.assembly import page_window, scene_count, share, target_eighths
 from clapboard.writers.documents import STRUCTURES, BeatSheet, Cast, Outline, Premise
 from clapboard.writers.steps import WritersError, beat_sheet_fountain
@@ -105,6 +109,8 @@ class Draft:
     kept: tuple[str, ...] = ()
     variants: tuple[Path, ...] = ()
     notes: tuple[str, ...] = ()
+    #: ``<script>.audit.md``: how the room described its cast, by sex and age.
+    audit: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -301,6 +307,7 @@ def write(
         rewrite=rewrite,
         replace_edited=replace_edited,
         jobs=project.settings.jobs if project is not None else 0,
+        direction=project.settings.direction if project is not None else None,
         progress=progress,
         console=console,
     )
@@ -327,6 +334,7 @@ def new_from_logline(
         choice,
         notes=notes,
         jobs=project.settings.jobs,
+        direction=project.settings.direction,
         fresh=True,
         progress=progress,
         console=console,
@@ -373,11 +381,13 @@ def _session(
     rewrite: Iterable[str] = (),
     replace_edited: Callable[[str], bool] | None = None,
     jobs: int = 0,
+    direction: Direction | None = None,
     fresh: bool = False,
     progress: bool = False,
     console: Console | None = None,
 ) -> Draft:
-    """Run the room's rounds in the store at ``store_path``, deliver the script, then write the variants."""
+    """Run the room's rounds in the store at ``store_path``, deliver the script and its cast's audit, then write
+    the variants."""
     identity = identify(choice)
     room = _Room(brief)
     fewest = page_window(brief.pages)[0]
@@ -410,6 +420,7 @@ def _session(
         premise = Premise.model_validate_json(store.output(plan.by_name["writers/premise"].key))
         cast = Cast.model_validate_json(store.output(plan.by_name["writers/cast"].key))
         kept, files = deliver(output, script, baseline, replace_edited, fresh=fresh)
+        audited, flagged = audit_cast(output, script, cast, direction or Direction())
         if variants is not None:
             files += _variants(store, identity, room, more, variants, output, choice, jobs, premise)
     return Draft(
@@ -424,8 +435,28 @@ def _session(
         reused=reused,
         kept=tuple(kept),
         variants=tuple(files),
-        notes=notes,
+        notes=(*notes, f"{flagged} findings on how the cast is described: {audited}") if flagged else notes,
+        audit=audited,
     )
+
+
+def audit_cast(script_path: Path, script: Screenplay, cast: Cast, direction: Direction) -> tuple[Path, int]:
+    """Write ``<script>.audit.md`` beside the script: representation in the characters the room described, by
+    the project's ``[audit]`` rules; returns its path and how many findings it has."""
+    # The cast list's roles are the room's own descriptions: read them as the lines that introduce the cast.
+    roles = tuple(Action(f"{c.name}, {c.role.rstrip('.')}.") for c in cast.characters)
+    described = Screenplay(script.title_page, roles + script.elements)
+    words = {role.name: role.words for role in casting.roles(script)}
+    people = characters(described, words, cast.names)
+    findings = audit(
+        [],
+        people=people,
+        min_described_share=direction.audit_min_described_share,
+        appearance_gap=direction.audit_appearance_gap,
+    )
+    path = script_path.with_name(f"{script_path.stem}.audit.md")
+    write_atomic(path, report([], findings, people).encode())
+    return path, len(findings)
 
 
 def _plan(store: Store, identity: BackendIdentity, stage: Stage) -> Plan:
