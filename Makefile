@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/localize.py
 	$(BIN)/python benchmarks/studio.py
 	$(BIN)/python benchmarks/film.py
+	$(BIN)/python benchmarks/lab.py
 
 clean:
 	rm -rf $(VENV) build dist out demo-out .pytest_cache .ruff_cache .hypothesis

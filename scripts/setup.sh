@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
-EXTRAS=${EXTRAS:-dev,bench,llm,gpu}
+EXTRAS=${EXTRAS:-dev,bench,llm,gpu,lab}
 
 # Debian packages the tests and the demo call as programs.
 mapfile -t APT < <(grep -v '^\s*#' scripts/apt-packages.txt | grep -v '^\s*$')
@@ -32,7 +32,7 @@ fi
 "$VENV/bin/python" -m pip install -q --upgrade pip
 # torch first, pinned to the release whose CPU build lies on this kind of machine's disk: the gpu
 # extra's plain `torch>=2.13` would otherwise pull a CUDA build of several GB (which a GPU machine wants).
-if [[ ",$EXTRAS," == *",gpu,"* ]]; then
+if [[ ",$EXTRAS," == *",gpu,"* || ",$EXTRAS," == *",lab,"* ]]; then
     "$VENV/bin/python" -m pip install -q torch==2.13.0
 fi
 "$VENV/bin/python" -m pip install -q -e ".[$EXTRAS]"

@@ -25,6 +25,7 @@ from typer.core import TyperGroup
 
 import clapboard
 from clapboard.errors import ClapboardError, FormatError, ScriptError
+from clapboard.lab.cli import app as lab_app
 from clapboard.project import EXECUTORS, Project, ProjectError, new_project
 from clapboard.run import paperwork, production
 from clapboard.screenplay.formats import find_format
@@ -312,6 +313,8 @@ def _report_draft(draft: writers.Draft) -> None:
         f"wrote {draft.script}: {draft.title!r}, {draft.pages} pages, {draft.scenes} scenes, "
         f"cast {', '.join(draft.cast)} ({draft.backend}; {draft.made} steps made, {draft.reused} reused)"
     )
+    if draft.audit is not None:
+        typer.echo(f"wrote {draft.audit}: how the cast is described, by sex and age")
     for number in draft.kept:
         typer.echo(f"kept your edit of scene {number}")
     for path in draft.variants:
@@ -626,6 +629,10 @@ def verify(
     if broken:
         raise typer.Exit(1)
 
+
+app.add_typer(
+    lab_app, name="lab", help="The model lab: GAN, VAE, AAE and DDPM models trained on frames; sampling; restoration."
+)
 
 consent_app = typer.Typer(help="The consent registry: who agreed to their voice, likeness or name being used.")
 app.add_typer(consent_app, name="consent")

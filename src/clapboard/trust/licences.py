@@ -81,6 +81,12 @@ KNOWN: dict[str, Licence] = {
     "openai-translate": Licence(
         "an OpenAI-compatible text service", "the model the service runs", "the service's terms", trained=True
     ),
+    "lab": Licence(
+        "Clapboard's model lab (PyTorch), Apache-2.0",
+        "a model the project trained itself, from its own frames",
+        "the project's own",
+        trained=True,
+    ),
     "diffusers": Licence(
         "diffusers (Hugging Face), Apache-2.0",
         "the diffusion model the project names",
