@@ -197,13 +197,21 @@ def mode(source: str, target: str) -> str:
     )
 
 
-@cache
 def pairs() -> tuple[str, ...]:
-    """The translation modes this ``apertium`` has (its ``-l`` list), asked once per process."""
-    try:
-        listed = subprocess.run(["apertium", "-l"], capture_output=True, text=True, timeout=30, check=False).stdout
-    except (OSError, subprocess.TimeoutExpired):
+    """The translation modes of the ``apertium`` on the PATH (its ``-l`` list); none when there is no apertium."""
+    found = shutil.which("apertium")
+    if found is None:
         return ()
+    try:
+        return _modes(found)
+    except (OSError, subprocess.TimeoutExpired):
+        return ()  # not remembered: a busy machine may answer the next time
+
+
+@cache
+def _modes(program: str) -> tuple[str, ...]:
+    """The ``-l`` list of one apertium program, asked once per process."""
+    listed = subprocess.run([program, "-l"], capture_output=True, text=True, timeout=30, check=False).stdout
     return tuple(listed.split())
 
 

@@ -18,7 +18,7 @@ from typing import ClassVar
 import numpy as np
 
 from clapboard.backends.speech import SpeechEngine, ascii_text, decode, run_engine, unknown_voice
-from clapboard.errors import ClapboardError
+from clapboard.errors import BackendUnavailable, ClapboardError
 from clapboard.sound.voice import Gender, Timbre, Voice
 
 #: What casting knows of Flite's voices: sex, quality tier (cluster-unit voices above diphones), accent, speaker.
@@ -50,6 +50,8 @@ class Flite(SpeechEngine):
 
     def say(self, text: str, voice: Voice, *, rate: float, pitch: float) -> tuple[np.ndarray, int]:
         """One chunk from ``flite``, which writes only to files."""
+        if not self.available():
+            raise BackendUnavailable(self.name, self.install_hint)
         if voice.name not in voices():
             # Flite would quietly fall back to its default voice: a miscast nobody asked for.
             raise unknown_voice(voice, voices())
@@ -63,11 +65,19 @@ class Flite(SpeechEngine):
             return decode(wav.read_bytes())
 
 
-@cache
 def voices() -> tuple[str, ...]:
-    """The voices built into this ``flite`` (its ``-lv`` list), asked once per process."""
-    try:
-        listed = subprocess.run(["flite", "-lv"], capture_output=True, text=True, timeout=10, check=False).stdout
-    except (OSError, subprocess.TimeoutExpired):
+    """The voices built into the ``flite`` on the PATH (its ``-lv`` list); none when there is no flite."""
+    found = shutil.which("flite")
+    if found is None:
         return ()
+    try:
+        return _listed(found)
+    except (OSError, subprocess.TimeoutExpired):
+        return ()  # not remembered: a busy machine may answer the next time
+
+
+@cache
+def _listed(program: str) -> tuple[str, ...]:
+    """The ``-lv`` list of one flite program, asked once per process."""
+    listed = subprocess.run([program, "-lv"], capture_output=True, text=True, timeout=10, check=False).stdout
     return tuple(listed.partition(":")[2].split())
