@@ -448,25 +448,12 @@ def _workshop(job: Job) -> tuple[Path, tempfile.TemporaryDirectory[str] | None]:
 @kind("title-reel")
 def make_title_reel(job: Job) -> bytes:
     """The title card, faded in from black and out to it, as a segment."""
-    from clapboard.media import Transition as Cut
-    from clapboard.media import render, title_card
-
-    fmt = picture_format(job.params["picture"])
-    fade = fmt.frames(FADE_SECONDS)
-    card = title_card(job.params["text"], fmt, TITLE_SECONDS, transition=Cut.fade_in(fade), ending=Cut.fade_out(fade))
-    folder, scratch = _workshop(job)
-    try:
-        return render([card], fmt, folder, workers=1).segments[0].path.read_bytes()
-    finally:
-        if scratch is not None:
-            scratch.cleanup()
+    return _card_segment(job, job.params["text"], TITLE_SECONDS, "title")
 
 
 @kind("card-reel")
 def make_card_reel(job: Job) -> Output:
     """A card of words (the AI disclosure before the film, or the credits after it), faded in and out."""
-    from clapboard.media import Transition as Cut
-    from clapboard.media import render, title_card
     from clapboard.trust.credits import credits_card, disclosure_card
 
     p = job.params
@@ -476,12 +463,20 @@ def make_card_reel(job: Job) -> Output:
     else:
         people = [(kind, person) for kind, person in p["human_made"]]
         text = credits_card(p["title"], p["authors"], p["approvers"], people, makers)
-    fmt = picture_format(p["picture"])
+    return Output(_card_segment(job, text, p["seconds"], p["card"]), prompt=text)
+
+
+def _card_segment(job: Job, text: str, seconds: float, shot: str) -> bytes:
+    """White words on black for ``seconds``, faded in from black and out to it, encoded as a segment."""
+    from clapboard.media import Transition as Cut
+    from clapboard.media import render, title_card
+
+    fmt = picture_format(job.params["picture"])
     fade = fmt.frames(FADE_SECONDS)
-    card = title_card(text, fmt, p["seconds"], transition=Cut.fade_in(fade), ending=Cut.fade_out(fade), shot=p["card"])
+    card = title_card(text, fmt, seconds, transition=Cut.fade_in(fade), ending=Cut.fade_out(fade), shot=shot)
     folder, scratch = _workshop(job)
     try:
-        return Output(render([card], fmt, folder, workers=1).segments[0].path.read_bytes(), prompt=text)
+        return render([card], fmt, folder, workers=1).segments[0].path.read_bytes()
     finally:
         if scratch is not None:
             scratch.cleanup()
