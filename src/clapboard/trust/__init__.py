@@ -7,5 +7,8 @@
 - ``verify``: what ``clapboard verify FILE`` reports: credentials and watermark.
 - ``consent``: the consent registry the speech and image backends check.
 - ``credits`` and ``licences``: ``credits.md``, per department, with every
-  model and its licence and every human approval.
+  model and its licence and every human approval; the words of the film's
+  disclosure and credits cards.
+- ``audit`` and ``representation``: ``audit.md``, the cast's voices against the
+  script, and how the script describes its characters by sex and age.
 """
