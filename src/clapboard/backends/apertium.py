@@ -27,14 +27,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-from clapboard.backends.speech import run_engine
+from clapboard.backends.speech import listing, run_engine
 from clapboard.errors import ClapboardError
 
 #: ISO 639-1 codes of the languages Apertium pairs cover most, to the ISO 639-3 codes its modes use.
@@ -199,20 +198,7 @@ def mode(source: str, target: str) -> str:
 
 def pairs() -> tuple[str, ...]:
     """The translation modes of the ``apertium`` on the PATH (its ``-l`` list); none when there is no apertium."""
-    found = shutil.which("apertium")
-    if found is None:
-        return ()
-    try:
-        return _modes(found)
-    except (OSError, subprocess.TimeoutExpired):
-        return ()  # not remembered: a busy machine may answer the next time
-
-
-@cache
-def _modes(program: str) -> tuple[str, ...]:
-    """The ``-l`` list of one apertium program, asked once per process."""
-    listed = subprocess.run([program, "-l"], capture_output=True, text=True, timeout=30, check=False).stdout
-    return tuple(listed.split())
+    return tuple(listing("apertium", "-l", timeout=30).split())
 
 
 def _language(code: str) -> tuple[str, str]:

@@ -9,15 +9,13 @@ pitch target.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
-from functools import cache
 from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 
-from clapboard.backends.speech import SpeechEngine, ascii_text, decode, run_engine, unknown_voice
+from clapboard.backends.speech import SpeechEngine, ascii_text, decode, listing, run_engine, unknown_voice
 from clapboard.errors import BackendUnavailable, ClapboardError
 from clapboard.sound.voice import Gender, Timbre, Voice
 
@@ -67,17 +65,4 @@ class Flite(SpeechEngine):
 
 def voices() -> tuple[str, ...]:
     """The voices built into the ``flite`` on the PATH (its ``-lv`` list); none when there is no flite."""
-    found = shutil.which("flite")
-    if found is None:
-        return ()
-    try:
-        return _listed(found)
-    except (OSError, subprocess.TimeoutExpired):
-        return ()  # not remembered: a busy machine may answer the next time
-
-
-@cache
-def _listed(program: str) -> tuple[str, ...]:
-    """The ``-lv`` list of one flite program, asked once per process."""
-    listed = subprocess.run([program, "-lv"], capture_output=True, text=True, timeout=10, check=False).stdout
-    return tuple(listed.partition(":")[2].split())
+    return tuple(listing("flite", "-lv", timeout=10).partition(":")[2].split())

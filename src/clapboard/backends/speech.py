@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import subprocess
 import unicodedata
 from collections import Counter
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -288,3 +290,23 @@ def run_engine(engine: str, command: list[str], *, stdin: bytes | None = None, h
         said = " ".join(done.stderr.decode("utf-8", "replace").split())[-300:]
         raise ClapboardError(f"{engine} failed (exit {done.returncode}): {said or 'no message'}")
     return done.stdout
+
+
+def listing(program: str, *args: str, timeout: float) -> str:
+    """What ``program args`` prints, for the ``program`` on the PATH, asked once per process and program.
+
+    Empty when there is no such program or it does not answer in time, and then not remembered: a program
+    installed later, or a busy machine, may answer the next time.
+    """
+    found = shutil.which(program)
+    if found is None:
+        return ""
+    try:
+        return _listed(found, args, timeout)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
+@cache
+def _listed(path: str, args: tuple[str, ...], timeout: float) -> str:
+    return subprocess.run([path, *args], capture_output=True, text=True, timeout=timeout, check=False).stdout
