@@ -242,12 +242,7 @@ def restore(
             raise ClapboardError(
                 f"{model_file} is a ddpm, which fills damage; in-betweens (--to) need a vae checkpoint"
             )
-        damage = _open(mask)
-        if damage.size != picture.size:
-            raise ClapboardError(
-                f"{mask} is {damage.width}×{damage.height} but {frame} is {picture.width}×{picture.height}; "
-                "the mask must match the frame"
-            )
+        damage = _sized_as(_open(mask), mask, picture, frame, "the mask must match the frame")
         if damage.convert("L").getbbox() is None:
             raise ClapboardError(f"{mask} is black all over: nothing is marked as damaged (white marks damage)")
         target = out if out is not None else frame.with_name(f"{frame.stem}-restored.png")
@@ -263,12 +258,7 @@ def restore(
             raise ClapboardError(
                 f"{model_file} is a vae, which makes in-betweens; filling a --mask needs a ddpm checkpoint"
             )
-        last = _open(to)
-        if last.size != picture.size:
-            raise ClapboardError(
-                f"{to} is {last.width}×{last.height} but {frame} is {picture.width}×{picture.height}; "
-                "in-betweens join frames of one size"
-            )
+        last = _sized_as(_open(to), to, picture, frame, "in-betweens join frames of one size")
         stem = out if out is not None else frame.with_name(f"{frame.stem}-tween.png")
         suffix = stem.suffix or ".png"
         written = []
@@ -341,6 +331,15 @@ def _training_set(data: str, *, size: int, classes: tuple[str, ...]) -> tuple[to
     parts = [lab_data.folder(folder / name, size=size) for name in classes]
     labels = torch.cat([torch.full((len(part),), label, dtype=torch.int64) for label, part in enumerate(parts)])
     return torch.cat(parts), labels
+
+
+def _sized_as(image: Image.Image, path: Path, frame: Image.Image, frame_path: Path, why: str) -> Image.Image:
+    """``image`` when it is the size of ``frame``; a one-line error naming both files otherwise."""
+    if image.size != frame.size:
+        raise ClapboardError(
+            f"{path} is {image.width}×{image.height} but {frame_path} is {frame.width}×{frame.height}; {why}"
+        )
+    return image
 
 
 def _open(path: Path) -> Image.Image:
