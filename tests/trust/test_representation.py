@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from clapboard.engine.registry import BackendChoice
+from clapboard.plan.categories import introduced
 from clapboard.plan.direction import Direction
 from clapboard.project import new_project
 from clapboard.screenplay import fountain
 from clapboard.sound.casting import introductions, roles
 from clapboard.trust.audit import audit, report
-from clapboard.trust.representation import appearance_rates, band, characters, read, share_table
+from clapboard.trust.representation import appearance_rates, band, read, share_table
 from clapboard.writers import write
 from clapboard.writers.documents import Cast, Character
 from clapboard.writers.room import audit_cast
@@ -67,7 +68,7 @@ Thanks.
 
 def _people(text: str) -> list[dict[str, Any]]:
     script = fountain.parse(text)
-    return characters(script, {role.name: role.words for role in roles(script)})
+    return introduced(script, {role.name: role.words for role in roles(script)})
 
 
 def test_shares_of_the_described_the_speaking_and_the_words_by_sex_and_age() -> None:
@@ -109,7 +110,7 @@ def test_the_description_is_the_part_of_the_introduction_about_the_character() -
         "JOE\nHi.\n\nMARY\nHello.\n"
     )
     assert introductions(script)["MARY"][1] == "JOE (40s), a handsome trucker, watches MARY (30s), a tired waitress."
-    portraits = {p.name: p for p in read(characters(script, {"JOE": 1, "MARY": 1}))}
+    portraits = {p.name: p for p in read(introduced(script, {"JOE": 1, "MARY": 1}))}
     assert (portraits["JOE"].appearance, portraits["JOE"].role) == (("handsome",), ())
     assert (portraits["MARY"].appearance, portraits["MARY"].role) == ((), ("waitress",))
 

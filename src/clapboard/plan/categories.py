@@ -17,15 +17,17 @@ purple, …); wardrobe and makeup are marked with a circle and an asterisk.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from clapboard.plan import reader
 from clapboard.screenplay.emphasis import plain
 from clapboard.screenplay.model import Action, Dialogue, DualDialogue, Screenplay, Synopsis
 from clapboard.screenplay.pagination import paginate
+from clapboard.sound import casting
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -761,3 +763,22 @@ def _thing_name_of(root: Token) -> str:
     words = [c for c in compounds if c not in _MATERIALS and c.isalpha()]
     head = root.lower_ if root.lower_ in _PLURALIA else root.lemma_.lower()
     return " ".join([*words, head])
+
+
+def introduced(script: Screenplay, words: Mapping[str, int], names: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Every character of ``script`` as the audit step's params, for :mod:`clapboard.trust.representation`:
+    sex, age, whether they speak and how many words (``words``, by cue), and the sentence that introduces them.
+    Characters who never speak come from the action's introductions (``JUNE (70s)``) and from ``names``."""
+    silent = [m.name for m in cast_roster(script).members if not m.speaks]
+    speaking = set(script.characters)
+    return [
+        {
+            "name": name,
+            "gender": hint.gender,
+            "age": hint.age,
+            "speaks": name in speaking,
+            "words": words.get(name, 0),
+            "description": sentence,
+        }
+        for name, (hint, sentence) in casting.introductions(script, [*silent, *names]).items()
+    ]

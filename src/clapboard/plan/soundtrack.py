@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from clapboard.errors import BackendUnavailable, ClapboardError
 from clapboard.plan.arc import SceneArc
+from clapboard.plan.categories import introduced
 from clapboard.plan.records import loads
 from clapboard.plan.shots import SceneShots
 from clapboard.plan.stages import Output, kind, stage
@@ -31,7 +32,6 @@ from clapboard.screenplay.emphasis import plain
 from clapboard.screenplay.model import Dialogue, DualDialogue, sides
 from clapboard.sound import casting
 from clapboard.sound.voice import Timbre, UnspeakableLine
-from clapboard.trust.representation import characters
 
 if TYPE_CHECKING:
     from clapboard.plan.plan import Planner
@@ -164,7 +164,7 @@ def plan_voices(plan: Planner, script: Screenplay) -> None:
     }
     # Each character's introduction is in the params, so rewording how the script describes someone remakes
     # the audit; the casting and the recordings only move when the sex or age the words tell changes.
-    people = characters(script, {m.role.name: m.role.words for m in cast.members})
+    people = introduced(script, {m.role.name: m.role.words for m in cast.members})
     params = {"members": members, "rules": rules, "descriptions": people}
     plan.add("audit", "audit", params=params, export="audit.md")
     for step, scene in zip(plan.steps_of("script"), script.scenes, strict=True):

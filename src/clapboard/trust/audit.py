@@ -44,7 +44,7 @@ def audit(
     appearance_gap: float = 0.0,
 ) -> list[Finding]:
     """Findings over the cast: each member is ``{name, gender, age, words, voice, voice_gender, pitch}``, each
-    of ``people`` a character as :func:`clapboard.trust.representation.characters` reads them."""
+    of ``people`` a character as :func:`clapboard.plan.categories.introduced` reads them."""
     found: list[Finding] = []
     for m in members:
         if mismatch and m["gender"] and m["voice_gender"] and m["gender"] != m["voice_gender"]:

@@ -21,12 +21,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from clapboard.sound import casting
-
-if TYPE_CHECKING:
-    from clapboard.screenplay.model import Screenplay
 
 #: Words for how someone looks: their face, body, hair and how attractive the writer finds them. Men's stock
 #: words (handsome, rugged, muscular) are here as much as women's, so the two counts are comparable; words
@@ -100,27 +97,6 @@ def band(age: int | None) -> str:
     if age is None:
         return "unknown"
     return [name for name, start in BANDS if age >= start][-1]
-
-
-def characters(script: Screenplay, words: Mapping[str, int], names: Iterable[str] = ()) -> list[dict[str, Any]]:
-    """Every character of ``script`` as the audit step's params: sex, age, whether they speak and how many
-    words (``words``, by cue), and the sentence that introduces them. Characters who never speak come from the
-    action's introductions (``JUNE (70s)``) and from ``names``."""
-    from clapboard.plan.categories import cast_roster  # here, not above: the plan's voices stage imports this module
-
-    silent = [m.name for m in cast_roster(script).members if not m.speaks]
-    speaking = set(script.characters)
-    return [
-        {
-            "name": name,
-            "gender": hint.gender,
-            "age": hint.age,
-            "speaks": name in speaking,
-            "words": words.get(name, 0),
-            "description": sentence,
-        }
-        for name, (hint, sentence) in casting.introductions(script, [*silent, *names]).items()
-    ]
 
 
 def read(people: Sequence[Mapping[str, Any]]) -> list[Portrait]:

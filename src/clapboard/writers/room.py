@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from clapboard.engine.registry import BackendChoice, find_backend, identify
 from clapboard.errors import BackendUnavailable
 from clapboard.plan.breakdown import scene_data
+from clapboard.plan.categories import introduced
 from clapboard.plan.direction import Direction
 from clapboard.plan.plan import build_plan
 from clapboard.plan.stages import Stage
@@ -41,7 +42,6 @@ from clapboard.screenplay.pagination import paginate
 from clapboard.sound import casting
 from clapboard.store import Store
 from clapboard.trust.audit import audit, report
-from clapboard.trust.representation import characters
 from clapboard.writers.assembly import page_window, scene_count, share, target_eighths
 from clapboard.writers.documents import STRUCTURES, BeatSheet, Cast, Outline, Premise
 from clapboard.writers.steps import WritersError, beat_sheet_fountain
@@ -447,7 +447,7 @@ def audit_cast(script_path: Path, script: Screenplay, cast: Cast, direction: Dir
     roles = tuple(Action(f"{c.name}, {c.role.rstrip('.')}.") for c in cast.characters)
     described = Screenplay(script.title_page, roles + script.elements)
     words = {role.name: role.words for role in casting.roles(script)}
-    people = characters(described, words, cast.names)
+    people = introduced(described, words, cast.names)
     findings = audit(
         [],
         people=people,
